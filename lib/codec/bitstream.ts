@@ -1,0 +1,148 @@
+/**
+ * The container for one image's bitstream:
+ *
+ *   "SP" | version (low 7 bits) + explicit-shape flag (0x80) | varint model | varint split | varint rate
+ *   | [explicit shapes: varint tensors, per tensor varint rank then varint dims] | varint payload length
+ *   | payload (one rANS stream carrying every tensor in order) | CRC-32 (little endian) of all bytes before it
+ *
+ * A manifest-defined stream with a payload under 16 KiB costs 12 bytes on top of its payload.
+ */
+import { crc32 } from "./crc32";
+import { BitstreamError } from "./errors";
+import { ransDecode, ransEncode } from "./rans";
+import type { EntropyTables } from "./tables";
+import { readVarint, writeVarint } from "./varint";
+
+export const MAGIC = [0x53, 0x50];
+export const VERSION = 1;
+const EXPLICIT_SHAPE = 0x80;
+/** Sanity limits a decoder enforces before allocating anything. */
+export const LIMITS = { maxElements: 1 << 24, maxTensors: 16, maxRank: 6, maxPayloadBytes: 1 << 26 };
+
+export interface StreamIds {
+  model: number;
+  split: number;
+  rate: number;
+}
+
+export interface Header extends StreamIds {
+  /** Present only when no manifest defines the shapes (e.g. the demo tensor). */
+  shapes?: number[][];
+}
+
+/** What the receiver knows for a given model/split/rate: the tensors' shapes and the tables coding them. */
+export interface StreamSpec {
+  shapes: number[][];
+  tables: EntropyTables[];
+}
+
+export function writeContainer(header: Header, payload: Uint8Array): Uint8Array {
+  const head: number[] = [...MAGIC, VERSION | (header.shapes ? EXPLICIT_SHAPE : 0)];
+  writeVarint(head, header.model);
+  writeVarint(head, header.split);
+  writeVarint(head, header.rate);
+  if (header.shapes) {
+    writeVarint(head, header.shapes.length);
+    for (const shape of header.shapes) {
+      writeVarint(head, shape.length);
+      for (const d of shape) writeVarint(head, d);
+    }
+  }
+  writeVarint(head, payload.length);
+  const out = new Uint8Array(head.length + payload.length + 4);
+  out.set(head, 0);
+  out.set(payload, head.length);
+  const crc = crc32(out, 0, head.length + payload.length);
+  new DataView(out.buffer).setUint32(out.length - 4, crc, true);
+  return out;
+}
+
+function elementCount(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function readContainer(bytes: Uint8Array): { header: Header; payload: Uint8Array } {
+  if (bytes.length === 0) throw new BitstreamError("truncated", "the file is empty");
+  if (bytes[0] !== MAGIC[0] || (bytes.length > 1 && bytes[1] !== MAGIC[1])) throw new BitstreamError("bad-magic");
+  if (bytes.length < 3) throw new BitstreamError("truncated", "the header is incomplete");
+  const version = bytes[2] & ~EXPLICIT_SHAPE;
+  if (version !== VERSION) throw new BitstreamError("unknown-version", `version ${version}`);
+  let pos = 3;
+  let model: number, split: number, rate: number, len: number;
+  [model, pos] = readVarint(bytes, pos);
+  [split, pos] = readVarint(bytes, pos);
+  [rate, pos] = readVarint(bytes, pos);
+  let shapes: number[][] | undefined;
+  if (bytes[2] & EXPLICIT_SHAPE) {
+    let count: number;
+    [count, pos] = readVarint(bytes, pos);
+    if (count < 1 || count > LIMITS.maxTensors) throw new BitstreamError("too-large", `${count} tensors`);
+    shapes = [];
+    let elements = 0;
+    for (let t = 0; t < count; t++) {
+      let rank: number;
+      [rank, pos] = readVarint(bytes, pos);
+      if (rank < 1 || rank > LIMITS.maxRank) throw new BitstreamError("too-large", `rank ${rank}`);
+      const shape: number[] = [];
+      for (let r = 0; r < rank; r++) {
+        let d: number;
+        [d, pos] = readVarint(bytes, pos);
+        if (d < 1 || d > LIMITS.maxElements) throw new BitstreamError("too-large", `dimension ${d}`);
+        shape.push(d);
+      }
+      elements += elementCount(shape);
+      if (elements > LIMITS.maxElements) throw new BitstreamError("too-large", `${elements} elements`);
+      shapes.push(shape);
+    }
+  }
+  [len, pos] = readVarint(bytes, pos);
+  if (len > LIMITS.maxPayloadBytes) throw new BitstreamError("too-large", `payload of ${len} bytes`);
+  const end = pos + len + 4;
+  if (bytes.length < end) throw new BitstreamError("truncated", `${end - bytes.length} bytes missing`);
+  if (bytes.length > end) throw new BitstreamError("trailing-bytes", `${bytes.length - end} extra bytes`);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end - 4, true);
+  if (crc32(bytes, 0, end - 4) !== stored) throw new BitstreamError("checksum-mismatch");
+  return { header: { model, split, rate, shapes }, payload: bytes.subarray(pos, pos + len) };
+}
+
+export interface EncodedStream {
+  bytes: Uint8Array;
+  payloadBytes: number;
+}
+
+/** Codes the symbols of every tensor (channels-last, one tables object per tensor) into one container. */
+export function encodeSymbols(header: Header, tensors: { symbols: Int32Array; tables: EntropyTables }[]): EncodedStream {
+  const payload = ransEncode(tensors);
+  return { bytes: writeContainer(header, payload), payloadBytes: payload.length };
+}
+
+/**
+ * Decodes a container. `resolve` maps the stream's ids (and explicit shapes, if any) to what the receiver
+ * knows; it throws BitstreamError("unknown-id") for ids it does not have. Shapes and tables are checked
+ * against each other before a single symbol is decoded.
+ */
+export function decodeSymbols(
+  bytes: Uint8Array,
+  resolve: (header: Header) => StreamSpec,
+): { header: Header; shapes: number[][]; symbols: Int32Array[] } {
+  const { header, payload } = readContainer(bytes);
+  const spec = resolve(header);
+  if (header.shapes) {
+    const same =
+      header.shapes.length === spec.shapes.length &&
+      header.shapes.every((s, i) => s.length === spec.shapes[i].length && s.every((d, j) => d === spec.shapes[i][j]));
+    if (!same) throw new BitstreamError("shape-mismatch", `stream says ${JSON.stringify(header.shapes)}, expected ${JSON.stringify(spec.shapes)}`);
+  }
+  if (spec.tables.length !== spec.shapes.length) throw new BitstreamError("table-mismatch", "one table set per tensor is needed");
+  let elements = 0;
+  const segments = spec.shapes.map((shape, i) => {
+    const count = elementCount(shape);
+    elements += count;
+    if (shape[shape.length - 1] !== spec.tables[i].channels) {
+      throw new BitstreamError("table-mismatch", `tensor ${i} has ${shape[shape.length - 1]} channels, its tables ${spec.tables[i].channels}`);
+    }
+    return { count, tables: spec.tables[i] };
+  });
+  if (elements > LIMITS.maxElements) throw new BitstreamError("too-large", `${elements} elements`);
+  return { header, shapes: spec.shapes, symbols: ransDecode(payload, segments) };
+}
