@@ -1,0 +1,258 @@
+// Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 does not ship, written as forward convolutions
+// that the wasm backend (XNNPACK) runs fast. Each kernel works directly on TensorInfos with the backend's own
+// registered kernels, so no tensors are created on the engine and nothing is recorded on a gradient tape.
+import type * as tfNamespace from "@tensorflow/tfjs";
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
+
+type TF = typeof tfNamespace;
+type ConvPad = "same" | "valid" | number | number[][];
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dilations?: number | [number, number];
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  dataFormat?: "NHWC" | "NCHW";
+}
+
+const BACKEND = "wasm";
+
+/** Runs registered wasm kernels and frees every intermediate result it produced. */
+class KernelScope {
+  private readonly temps: TensorInfo[] = [];
+
+  constructor(
+    private readonly tf: TF,
+    private readonly backend: KernelBackend,
+  ) {}
+
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = this.tf.getKernel(kernelName, BACKEND);
+    if (kernel == null) throw new Error(`wasm backend has no ${kernelName} kernel`);
+    const out = kernel.kernelFunc({ inputs, attrs, backend: this.backend }) as TensorInfo;
+    this.temps.push(out);
+    return out;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run("Reshape", { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run("Transpose", { x }, { perm });
+  }
+
+  /** Pads (positive) or crops (negative) each axis at its start and end. */
+  padOrCrop(x: TensorInfo, amounts: Array<[number, number]>): TensorInfo {
+    let out = x;
+    if (amounts.some(([a, b]) => a < 0 || b < 0)) {
+      const begin = amounts.map(([a]) => Math.max(0, -a));
+      const size = out.shape.map((d, i) => d - begin[i] - Math.max(0, -amounts[i][1]));
+      out = this.run("Slice", { x: out }, { begin, size });
+    }
+    if (amounts.some(([a, b]) => a > 0 || b > 0)) {
+      const paddings = amounts.map(([a, b]) => [Math.max(0, a), Math.max(0, b)]);
+      out = this.run("PadV2", { x: out }, { paddings, constantValue: 0 });
+    }
+    return out;
+  }
+
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
+    return this.run("Slice", { x }, { begin, size });
+  }
+
+  /** Inserts (stride - 1) zeros after every row and column of an NHWC tensor. */
+  zeroUpsample(x: TensorInfo, strideH: number, strideW: number): TensorInfo {
+    const [n, h, w, c] = x.shape;
+    let out = x;
+    if (strideH > 1) {
+      out = this.reshape(out, [n * h, 1, w * c, 1]);
+      out = this.padOrCrop(out, [[0, 0], [0, strideH - 1], [0, 0], [0, 0]]);
+      out = this.reshape(out, [n, h * strideH, w, c]);
+    }
+    if (strideW > 1) {
+      const rows = out.shape[1];
+      out = this.reshape(out, [n * rows * w, 1, c, 1]);
+      out = this.padOrCrop(out, [[0, 0], [0, strideW - 1], [0, 0], [0, 0]]);
+      out = this.reshape(out, [n, rows, w * strideW, c]);
+    }
+    return out;
+  }
+
+  /** Hands `result` to the engine (it must own exactly one reference) and frees everything else. */
+  finish(result: TensorInfo): TensorInfo {
+    // A result that is a reshape of a temp shares its data; the engine keeps that reference alive.
+    const kept = this.backend as unknown as { incRef(dataId: object): void };
+    if (this.temps.includes(result)) {
+      this.temps.splice(this.temps.indexOf(result), 1);
+    } else {
+      kept.incRef(result.dataId);
+    }
+    for (const t of this.temps) this.backend.disposeData(t.dataId);
+    return result;
+  }
+}
+
+function convGeometry(
+  tf: TF,
+  xShape: number[],
+  filterShape: number[],
+  attrs: ConvAttrs,
+  depthwise: boolean,
+) {
+  const format = attrs.dataFormat ?? "NHWC";
+  if (format !== "NHWC") throw new Error("wasm gradient kernels support NHWC only");
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad as Parameters<typeof tf.backend_util.computeConv2DInfo>[4],
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+  return info;
+}
+
+/**
+ * dW of conv2d. dW[i,j,c,o] = sum_{n,y,x} xPadded[n, y*s+i, x*s+j, c] * dy[n,y,x,o], which is a conv2d whose
+ * batch is the input-channel axis, whose input channels are the batch axis, whose filter is dy and whose
+ * dilation is the forward stride.
+ */
+function conv2dBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: ConvAttrs & { filterShape: number[] }) {
+  const k = new KernelScope(tf, backend);
+  const info = convGeometry(tf, x.shape, attrs.filterShape, attrs, false);
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+    throw new Error("Conv2DBackpropFilter on wasm supports dilation 1 only");
+  }
+  const [fh, fw] = [info.filterHeight, info.filterWidth];
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [oh, ow] = [dy.shape[1], dy.shape[2]];
+  const needH = (oh - 1) * sh + fh;
+  const needW = (ow - 1) * sw + fw;
+  const { top, left } = info.padInfo;
+  const padded = k.padOrCrop(x, [
+    [0, 0],
+    [top, needH - top - x.shape[1]],
+    [left, needW - left - x.shape[2]],
+    [0, 0],
+  ]);
+  const xT = k.transpose(padded, [3, 1, 2, 0]); // [Cin, H, W, N]
+  const dyT = k.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
+  const conv = k.run("Conv2D", { x: xT, filter: dyT }, {
+    strides: [1, 1],
+    pad: "valid",
+    dilations: [sh, sw],
+    dataFormat: "NHWC",
+  }); // [Cin, fh, fw, Cout]
+  return k.finish(k.transpose(conv, [1, 2, 0, 3]));
+}
+
+/**
+ * dW of a depthwise conv. Same identity as conv2d, but with no sum over input channels: a depthwise conv over
+ * N*C channels (batch 1) with dy as the filter, followed by a sum over the batch.
+ */
+function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: ConvAttrs & { filterShape: number[] }) {
+  const k = new KernelScope(tf, backend);
+  const info = convGeometry(tf, x.shape, attrs.filterShape, attrs, true);
+  const [n, , , c] = x.shape;
+  const [fh, fw, , m] = attrs.filterShape;
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [dh, dw] = [info.dilationHeight, info.dilationWidth];
+  if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) throw new Error("stride and dilation cannot both exceed 1");
+  const [oh, ow] = [dy.shape[1], dy.shape[2]];
+  // With dilation d the taps sit at i*d; build the full dilated window, then keep every d-th tap.
+  const spanH = (fh - 1) * dh + 1;
+  const spanW = (fw - 1) * dw + 1;
+  const needH = (oh - 1) * sh + spanH;
+  const needW = (ow - 1) * sw + spanW;
+  const { top, left } = info.padInfo;
+  const padded = k.padOrCrop(x, [
+    [0, 0],
+    [top, needH - top - x.shape[1]],
+    [left, needW - left - x.shape[2]],
+    [0, 0],
+  ]);
+  const xT = k.reshape(k.transpose(padded, [1, 2, 0, 3]), [1, needH, needW, n * c]);
+  const dyT = k.reshape(k.transpose(k.reshape(dy, [n, oh, ow, c * m]), [1, 2, 0, 3]), [oh, ow, n * c, m]);
+  const conv = k.run("DepthwiseConv2dNative", { x: xT, filter: dyT }, {
+    strides: [1, 1],
+    pad: "valid",
+    dilations: [sh, sw],
+  }); // [1, spanH, spanW, N*C*m]
+  const perBatch = k.reshape(conv, [spanH, spanW, n, c * m]);
+  let summed = k.run("Sum", { x: perBatch }, { axis: [2], keepDims: false }); // [spanH, spanW, C*m]
+  if (dh > 1 || dw > 1) {
+    summed = k.reshape(summed, [1, spanH, spanW, c * m]);
+    summed = k.run("StridedSlice", { x: summed }, {
+      begin: [0, 0, 0, 0],
+      end: [1, spanH, spanW, c * m],
+      strides: [1, dh, dw, 1],
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0,
+    });
+  }
+  return k.finish(k.reshape(summed, [fh, fw, c, m]));
+}
+
+/**
+ * dX of a depthwise conv: a depthwise conv of the zero-upsampled, re-padded dy with the spatially flipped
+ * filter. A channel multiplier m > 1 is handled by convolving all C*m channels and summing each group of m.
+ */
+function depthwiseBackpropInput(tf: TF, backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, attrs: ConvAttrs & { inputShape: number[] }) {
+  const k = new KernelScope(tf, backend);
+  const info = convGeometry(tf, attrs.inputShape, filter.shape, attrs, true);
+  const [n, h, w, c] = attrs.inputShape;
+  const [fh, fw, , m] = filter.shape;
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [dh, dw] = [info.dilationHeight, info.dilationWidth];
+  const { top, left } = info.padInfo;
+  const up = k.zeroUpsample(dy, sh, sw); // [N, Ho*s, Wo*s, C*m]: dy[y] now sits at row y*s
+  // dX[h] = sum_i up[h + top - i*d] * W[i]; with the flipped filter this is a valid conv once `up` is padded
+  // by (fh-1)*d - top rows before and trimmed/padded to give exactly H rows after.
+  const beforeH = (fh - 1) * dh - top;
+  const beforeW = (fw - 1) * dw - left;
+  const afterH = h + top - up.shape[1];
+  const afterW = w + left - up.shape[2];
+  const padded = k.padOrCrop(up, [[0, 0], [beforeH, afterH], [beforeW, afterW], [0, 0]]);
+  const flipped = k.reshape(k.run("Reverse", { x: filter }, { dims: [0, 1] }), [fh, fw, c * m, 1]);
+  const conv = k.run("DepthwiseConv2dNative", { x: padded, filter: flipped }, {
+    strides: [1, 1],
+    pad: "valid",
+    dilations: [dh, dw],
+  }); // [N, H, W, C*m]
+  if (m === 1) return k.finish(conv);
+  const grouped = k.reshape(conv, [n * h * w * c, m]);
+  return k.finish(k.reshape(k.run("Sum", { x: grouped }, { axis: [1], keepDims: false }), [n, h, w, c]));
+}
+
+let registered = false;
+
+/** Registers the missing wasm gradient kernels. Idempotent. */
+export function registerWasmGradients(tf: TF): void {
+  if (registered) return;
+  registered = true;
+  const register = (
+    kernelName: string,
+    fn: (inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap) => TensorInfo,
+  ) => {
+    if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
+    tf.registerKernel({
+      kernelName,
+      backendName: BACKEND,
+      kernelFunc: ({ inputs, backend, attrs }) => fn(inputs, backend as KernelBackend, attrs),
+    });
+  };
+  register("Conv2DBackpropFilter", (inputs, backend, attrs) =>
+    conv2dBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
+  );
+  register("DepthwiseConv2dNativeBackpropFilter", (inputs, backend, attrs) =>
+    depthwiseBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
+  );
+  register("DepthwiseConv2dNativeBackpropInput", (inputs, backend, attrs) =>
+    depthwiseBackpropInput(tf, backend, inputs.dy, inputs.filter, attrs as unknown as ConvAttrs & { inputShape: number[] }),
+  );
+}
