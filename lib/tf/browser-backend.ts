@@ -1,0 +1,82 @@
+/**
+ * Picks and initialises a tfjs backend in the browser (main thread or Web Worker): webgl, then wasm, then cpu.
+ * tfjs is imported dynamically here so nothing of it runs during prerender; callers get the module back.
+ */
+export type Tf = typeof import("@tensorflow/tfjs");
+
+export const BACKENDS = ["webgl", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export function isBackendName(value: unknown): value is BackendName {
+  return typeof value === "string" && (BACKENDS as readonly string[]).includes(value);
+}
+
+export interface BackendFailure {
+  backend: BackendName;
+  reason: string;
+}
+
+export interface BrowserBackend {
+  tf: Tf;
+  backend: BackendName;
+  /** Backends tried before the one in use, and why each was not used. */
+  failures: BackendFailure[];
+}
+
+export interface BackendOptions {
+  /** Tried first; the others still follow if it fails, and its failure is reported. */
+  prefer?: BackendName;
+  /** URL folder (ending in "/") holding the tfjs-backend-wasm*.wasm files. */
+  wasmPath: string;
+}
+
+let wasmConfigured = false;
+
+async function configureWasm(tf: Tf, wasmPath: string): Promise<void> {
+  if (wasmConfigured) return;
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  // The threaded build needs cross-origin isolation and crashes under Next's bundling; one thread is enough.
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  wasm.setWasmPaths(wasmPath);
+  wasmConfigured = true;
+}
+
+/** A backend can register fine and still fail on its first kernel (e.g. a WebGL context that is lost). */
+async function probe(tf: Tf): Promise<void> {
+  const t = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).sum());
+  try {
+    const [v] = await t.data();
+    if (v !== 10) throw new Error(`a test sum gave ${v} instead of 10`);
+  } finally {
+    t.dispose();
+  }
+}
+
+async function tryBackend(tf: Tf, name: BackendName, wasmPath: string): Promise<void> {
+  if (name === "wasm") await configureWasm(tf, wasmPath);
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error("it could not be initialised in this browser");
+  await tf.ready();
+  await probe(tf);
+}
+
+function describe(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > 200 ? text.slice(0, 200) + "…" : text;
+}
+
+export async function initBrowserBackend({ prefer, wasmPath }: BackendOptions): Promise<BrowserBackend> {
+  const tf = await import("@tensorflow/tfjs");
+  const order: BackendName[] = prefer ? [prefer, ...BACKENDS.filter((b) => b !== prefer)] : [...BACKENDS];
+  const failures: BackendFailure[] = [];
+  for (const name of order) {
+    try {
+      await tryBackend(tf, name, wasmPath);
+      return { tf, backend: name, failures };
+    } catch (e) {
+      failures.push({ backend: name, reason: describe(e) });
+    }
+  }
+  const detail = failures.map((f) => `${f.backend}: ${f.reason}`).join("; ");
+  throw new Error(`No TensorFlow.js backend works in this browser (${detail}).`);
+}

@@ -1,0 +1,31 @@
+/**
+ * Static export only: the whole app is HTML + JS + assets that any file server can host.
+ * BASE_PATH (build time, e.g. "/splitscope") hosts the site under a sub-path; runtime fetches read it back
+ * through NEXT_PUBLIC_BASE_PATH (see lib/worker/asset-url.ts).
+ */
+const basePath = normalizeBasePath(process.env.BASE_PATH ?? "");
+
+function normalizeBasePath(raw) {
+  const trimmed = raw.trim().replace(/\/+$/, "");
+  if (trimmed === "") return "";
+  if (!/^\/[A-Za-z0-9._~\-/]+$/.test(trimmed)) {
+    throw new Error(`BASE_PATH must look like "/some/path", got ${JSON.stringify(raw)}`);
+  }
+  return trimmed;
+}
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  output: "export",
+  images: { unoptimized: true },
+  trailingSlash: true,
+  basePath,
+  assetPrefix: basePath || undefined,
+  env: { NEXT_PUBLIC_BASE_PATH: basePath },
+  reactStrictMode: true,
+  // Type errors are checked once, by `npm run typecheck` (tsc over the whole repo, run by CI), not a second
+  // time inside every build.
+  typescript: { ignoreBuildErrors: true },
+};
+
+export default nextConfig;

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * Copies runtime assets that live in node_modules into public/, so the static site serves them itself
+ * (nothing is ever fetched from a CDN). Runs before `next dev` and `next build`.
+ *
+ * To ship another file, add an entry to COPIES: `from` is relative to the repository root, `to` to public/.
+ * A copy is skipped when the target already has the same size and is not older than the source.
+ */
+import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wasmDist = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
+
+/** @type {{ from: string; to: string }[]} */
+export const COPIES = [
+  { from: `${wasmDist}/tfjs-backend-wasm.wasm`, to: "wasm/tfjs-backend-wasm.wasm" },
+  { from: `${wasmDist}/tfjs-backend-wasm-simd.wasm`, to: "wasm/tfjs-backend-wasm-simd.wasm" },
+  { from: `${wasmDist}/tfjs-backend-wasm-threaded-simd.wasm`, to: "wasm/tfjs-backend-wasm-threaded-simd.wasm" },
+];
+
+function upToDate(src, dst) {
+  if (!existsSync(dst)) return false;
+  const a = statSync(src);
+  const b = statSync(dst);
+  return a.size === b.size && b.mtimeMs >= a.mtimeMs;
+}
+
+export function copyAssets(copies = COPIES) {
+  let copied = 0;
+  for (const { from, to } of copies) {
+    const src = join(root, from);
+    const dst = join(root, "public", to);
+    if (!existsSync(src)) {
+      throw new Error(`copy-assets: ${from} is missing. Run \`npm ci\` first.`);
+    }
+    if (upToDate(src, dst)) continue;
+    mkdirSync(dirname(dst), { recursive: true });
+    copyFileSync(src, dst);
+    copied++;
+  }
+  return copied;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const copied = copyAssets();
+    console.log(`copy-assets: ${copied} copied, ${COPIES.length - copied} already up to date (${relative(process.cwd(), join(root, "public")) || "."})`);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
+}
