@@ -1,0 +1,40 @@
+/**
+ * Baselines that send the input image instead of the split tensor: PNG (lossless) and JPEG at a quality,
+ * both pure JS so Node and the browser produce the same bytes. Pixels in, pixels out (values 0..255).
+ */
+import jpeg from "jpeg-js";
+import { encodePng } from "./png";
+
+export interface GreyOrRgb {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+export function pngBytes(img: GreyOrRgb): Uint8Array {
+  return encodePng(img.pixels, img.width, img.height, img.channels);
+}
+
+function toRgba(img: GreyOrRgb): Uint8Array {
+  const n = img.width * img.height;
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[i * img.channels + (img.channels === 1 ? 0 : k)];
+    rgba[4 * i + 3] = 255;
+  }
+  return rgba;
+}
+
+/** JPEG round trip: the file's bytes, and the pixels a receiver decodes from it (same channel count). */
+export function jpegRoundTrip(img: GreyOrRgb, quality: number): { bytes: Uint8Array; decoded: Uint8Array } {
+  const file = jpeg.encode({ data: toRgba(img), width: img.width, height: img.height }, quality).data;
+  const raw = jpeg.decode(file, { useTArray: true, formatAsRGBA: true }).data;
+  const n = img.width * img.height;
+  const decoded = new Uint8Array(n * img.channels);
+  for (let i = 0; i < n; i++) {
+    if (img.channels === 1) decoded[i] = Math.round((raw[4 * i] + raw[4 * i + 1] + raw[4 * i + 2]) / 3);
+    else for (let k = 0; k < 3; k++) decoded[3 * i + k] = raw[4 * i + k];
+  }
+  return { bytes: new Uint8Array(file), decoded };
+}

@@ -1,0 +1,41 @@
+/**
+ * A frozen backbone that can be cut: the same three calls whatever the model's format.
+ * tail(head(x)) is the same computation as predict(x).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { runHead, runTail } from "./layers-split";
+import type { SplitPoint } from "./manifest";
+
+export interface Backbone {
+  /** Client half: input batch -> one tensor per cut tensor of the split point. */
+  head(x: tf.Tensor4D, split: SplitPoint): tf.Tensor4D[];
+  /** Server half: the cut tensors -> the model's outputs. */
+  tail(cut: tf.Tensor4D[], split: SplitPoint): tf.Tensor[];
+  /** The unsplit model. */
+  predict(x: tf.Tensor4D): tf.Tensor[];
+  dispose(): void;
+}
+
+/**
+ * Cut tensors travel as [B, H, W, C]; a flat [B, C] layer output (after global pooling, say) is carried as
+ * [B, 1, 1, C] and flattened again before the tail.
+ */
+export function layersBackbone(model: tf.LayersModel): Backbone {
+  return {
+    head: (x, split) =>
+      split.tensors.map((t) =>
+        tf.tidy(() => {
+          const out = runHead(model, x, t.node);
+          return (out.rank === 4 ? out : tf.reshape(out, [out.shape[0], ...t.shape])) as tf.Tensor4D;
+        }),
+      ),
+    tail: (cut, split) => {
+      if (cut.length !== 1 || split.tensors.length !== 1) throw new Error("layers backbones cut one tensor at a time");
+      const node = split.tensors[0].node;
+      const rank = (model.getLayer(node).output as tf.SymbolicTensor).shape.length;
+      return [tf.tidy(() => runTail(model, rank === 4 ? cut[0] : tf.reshape(cut[0], [cut[0].shape[0], -1]), node))];
+    },
+    predict: (x) => [tf.tidy(() => model.predict(x) as tf.Tensor)],
+    dispose: () => model.dispose(),
+  };
+}

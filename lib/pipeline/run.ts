@@ -1,0 +1,125 @@
+/**
+ * One run of split computing, stage by stage:
+ *   client: head -> BU encoder -> quantizer -> rANS bitstream
+ *   server: bitstream -> decoder -> dequantizer -> BU decoder -> tail
+ * The server side only ever sees the bytes. Works on a batch (scripts) or a single image (the app);
+ * stage times are wall-clock milliseconds for the whole batch, each stage awaited to completion.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { BitstreamError, decodeSymbols, dequantize, encodeSymbols, estimateBits, quantize, type StreamIds } from "@/lib/codec";
+import { decode as buDecode, encode as buEncode } from "@/lib/bottleneck/bu";
+import type { Backbone } from "@/lib/models/backbone";
+import type { LoadedRate } from "./units";
+
+export interface StageTimes {
+  head: number;
+  buEncoder: number;
+  entropyEncode: number;
+  entropyDecode: number;
+  buDecoder: number;
+  tail: number;
+}
+
+export interface Plain {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface ClientResult {
+  /** Split tensors, one per cut tensor (whole batch); the caller disposes them. */
+  features: tf.Tensor4D[];
+  /** Per image: per cut tensor, the integer symbols sent. */
+  symbols: Int32Array[][];
+  bitstreams: Uint8Array[];
+  payloadBytes: number[];
+  estimatedBits: number[];
+  ms: Pick<StageTimes, "head" | "buEncoder" | "entropyEncode">;
+}
+
+export interface ServerResult {
+  /** Reconstructed split tensors (whole batch); the caller disposes them. */
+  reconstruction: tf.Tensor4D[];
+  outputs: tf.Tensor[];
+  ms: Pick<StageTimes, "entropyDecode" | "buDecoder" | "tail">;
+}
+
+const now = () => performance.now();
+
+async function settle(ts: tf.Tensor[]): Promise<void> {
+  await Promise.all(ts.map((t) => t.data()));
+}
+
+export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: StreamIds, x: tf.Tensor4D): Promise<ClientResult> {
+  const batch = x.shape[0];
+  let t = now();
+  const features = backbone.head(x, loaded.split);
+  await settle(features);
+  const head = now() - t;
+
+  t = now();
+  const latents = loaded.units.map((u, i) => buEncode(u.config, u.params, features[i]));
+  const latentData = await Promise.all(latents.map((l) => l.data() as Promise<Float32Array>));
+  tf.dispose(latents);
+  const buEncoder = now() - t;
+
+  t = now();
+  const symbols: Int32Array[][] = [];
+  const bitstreams: Uint8Array[] = [];
+  const payloadBytes: number[] = [];
+  const estimatedBits: number[] = [];
+  for (let b = 0; b < batch; b++) {
+    const perTensor = loaded.units.map((u, i) => {
+      const per = latentData[i].length / batch;
+      return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.config.step);
+    });
+    const stream = encodeSymbols(ids, perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })));
+    symbols.push(perTensor);
+    bitstreams.push(stream.bytes);
+    payloadBytes.push(stream.payloadBytes);
+    estimatedBits.push(perTensor.reduce((sum, s, i) => sum + estimateBits(s, loaded.units[i].tables), 0));
+  }
+  const entropyEncode = now() - t;
+  return { features, symbols, bitstreams, payloadBytes, estimatedBits, ms: { head, buEncoder, entropyEncode } };
+}
+
+/**
+ * The edge server's side: decodes each bitstream (which must name this model, split and rate), then runs the
+ * BU decoders and the tail. Throws BitstreamError for any stream that is not exactly right.
+ */
+export async function runServer(backbone: Backbone, loaded: LoadedRate, modelIndex: number, bitstreams: Uint8Array[]): Promise<ServerResult> {
+  let t = now();
+  const shapes = loaded.rate.units.map((u) => u.latentShape);
+  const perImage = bitstreams.map((bytes) =>
+    decodeSymbols(bytes, (h) => {
+      if (h.model !== modelIndex || h.split !== loaded.split.index || h.rate !== loaded.rate.index) {
+        throw new BitstreamError("unknown-id", `stream is for model ${h.model}, split ${h.split}, rate ${h.rate}`);
+      }
+      return { shapes, tables: loaded.units.map((u) => u.tables) };
+    }).symbols,
+  );
+  const latentData = loaded.units.map((u, i) => {
+    const per = shapes[i].reduce((a, b) => a * b, 1);
+    const all = new Float32Array(per * bitstreams.length);
+    perImage.forEach((syms, b) => all.set(dequantize(syms[i], u.config.step), b * per));
+    return all;
+  });
+  const entropyDecode = now() - t;
+
+  t = now();
+  const reconstruction = loaded.units.map((u, i) =>
+    tf.tidy(() => buDecode(u.config, u.params, tf.tensor4d(latentData[i], [bitstreams.length, ...shapes[i]] as [number, number, number, number]))),
+  );
+  await settle(reconstruction);
+  const buDecoder = now() - t;
+
+  t = now();
+  const outputs = backbone.tail(reconstruction, loaded.split);
+  await settle(outputs);
+  const tail = now() - t;
+  return { reconstruction, outputs, ms: { entropyDecode, buDecoder, tail } };
+}
+
+/** Reads a tensor back as a plain typed array with its shape, for the UI and for metrics. */
+export async function toPlain(t: tf.Tensor): Promise<Plain> {
+  return { data: (await t.data()) as Float32Array, shape: t.shape.slice() };
+}

@@ -1,0 +1,120 @@
+/**
+ * Trains the digits bottleneck units: for every split point in scripts/digits-bu.config.json, one BU per
+ * lambda, by distillation from the frozen backbone (no labels used). Writes public/models/digits/bu/<split>/<rate>/
+ * {bu.json, bu.bin, tables.json} and public/models/digits/bu/<split>/training.json.
+ *
+ *   npm run train:digits:bu [-- --split stage3] [-- --steps-scale 0.5]
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { tablesToJSON } from "@/lib/codec";
+import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
+import { exportTables } from "@/lib/bottleneck/entropy-model";
+import { serializeBu } from "@/lib/bottleneck/io";
+import { trainBottleneckUnit } from "@/lib/bottleneck/train";
+import { createRng } from "@/lib/data/prng";
+import { loadMnist } from "@/lib/data/mnist";
+import { layersBackbone } from "@/lib/models/backbone";
+import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
+import type { SplitPoint } from "@/lib/models/manifest";
+import { initNodeTf } from "@/lib/tf/node";
+
+interface SplitConfig {
+  id: string;
+  node: string;
+  label: string;
+  latentChannels: number;
+  stride: number;
+  step: number;
+  firstSteps: number;
+  nextSteps: number;
+  lambdas: number[];
+}
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "public/models/digits/bu");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+const tf = await initNodeTf();
+const config = JSON.parse(await readFile(path.join(ROOT, "scripts/digits-bu.config.json"), "utf8"));
+const only = arg("split");
+const stepsScale = Number(arg("steps-scale") ?? 1);
+const model = await loadLayersModelFromFile(tf, path.join(ROOT, "public/models/digits/backbone/model.json"));
+const backbone = layersBackbone(model);
+const data = loadMnist();
+const trainCount = data.trainLabels.length;
+const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
+
+const command = `npm run train:digits:bu${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+
+for (const sc of config.splits as SplitConfig[]) {
+  if (only && only !== sc.id) continue;
+  const started = Date.now();
+  const probe = tf.tidy(() => backbone.head(tf.zeros([1, 28, 28, 1]), { tensors: [{ node: sc.node }] } as SplitPoint)[0]);
+  const inShape = probe.shape.slice(1) as [number, number, number];
+  probe.dispose();
+  const split = { tensors: [{ node: sc.node, shape: inShape, nonNegative: true }] } as SplitPoint;
+  const cfgBase = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.step, nonNegative: true };
+
+  // Variance of the split tensor over 512 training digits, so the feature MSE is relative.
+  const featureVariance = tf.tidy(() => {
+    const f = backbone.head(tf.tensor4d(data.trainImages.subarray(0, 512 * 784), [512, 28, 28, 1]), split)[0];
+    return tf.moments(f).variance.dataSync()[0];
+  });
+  log(`${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
+
+  const rng = createRng(config.seed);
+  const nextBatch = () => {
+    const idx = Array.from({ length: config.batchSize }, () => Math.floor(rng() * trainCount));
+    return tf.tidy(() => {
+      const x = tf.tensor4d(
+        idx.flatMap((i) => Array.from(data.trainImages.subarray(i * 784, (i + 1) * 784))),
+        [idx.length, 28, 28, 1],
+      );
+      const features = backbone.head(x, split)[0];
+      return { features, teacherLogits: backbone.tail([features], split)[0] as tf.Tensor2D };
+    });
+  };
+
+  let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
+  const levels: unknown[] = [];
+  for (const [i, lambda] of sc.lambdas.entries()) {
+    const rateIndex = sc.lambdas.length - 1 - i;
+    const cfg: BuConfig = { ...cfgBase };
+    const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
+    const t0 = Date.now();
+    const { params: trained, history } = trainBottleneckUnit({
+      cfg,
+      init: params,
+      nextBatch,
+      tail: (r) => backbone.tail([r], split)[0] as tf.Tensor2D,
+      steps,
+      learningRate: config.learningRate,
+      lambda,
+      klWeight: config.klWeight,
+      featureVariance,
+      seed: config.seed + i,
+      logEvery: 50,
+      onLog: (s, t) => log(`${sc.id} r${rateIndex} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
+    });
+    tf.dispose(Object.values(params));
+    params = trained;
+    const tables = exportTables(params, cfg.latentChannels);
+    const { json, bin } = serializeBu(cfg, params);
+    const dir = path.join(OUT, sc.id, `r${rateIndex}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, seconds: (Date.now() - t0) / 1000, final: history.at(-1) } }, null, 1));
+    await writeFile(path.join(dir, "bu.bin"), bin);
+    await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(tables)));
+    levels.push({ rate: `r${rateIndex}`, lambda, steps, seconds: (Date.now() - t0) / 1000, final: history.at(-1) });
+    log(`${sc.id} r${rateIndex} saved (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  tf.dispose(Object.values(params));
+  // One record per split point, so splits can train in parallel processes.
+  const record = { command, seed: config.seed, seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), levels };
+  await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
+  log(`${sc.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s, ${tf.memory().numTensors} tensors alive`);
+}
