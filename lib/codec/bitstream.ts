@@ -36,7 +36,21 @@ export interface StreamSpec {
   tables: EntropyTables[];
 }
 
+/** Throws a RangeError for shapes a decoder would refuse, so that no writer produces an unreadable stream. */
+function checkShapes(shapes: number[][]): void {
+  if (shapes.length < 1 || shapes.length > LIMITS.maxTensors) throw new RangeError(`${shapes.length} tensors; 1..${LIMITS.maxTensors} allowed`);
+  let elements = 0;
+  for (const shape of shapes) {
+    if (shape.length < 1 || shape.length > LIMITS.maxRank) throw new RangeError(`rank ${shape.length}; 1..${LIMITS.maxRank} allowed`);
+    for (const d of shape) if (!Number.isInteger(d) || d < 1) throw new RangeError(`dimension ${d} is not a positive integer`);
+    elements += elementCount(shape);
+  }
+  if (elements > LIMITS.maxElements) throw new RangeError(`${elements} elements; at most ${LIMITS.maxElements} allowed`);
+}
+
 export function writeContainer(header: Header, payload: Uint8Array): Uint8Array {
+  if (header.shapes) checkShapes(header.shapes);
+  if (payload.length > LIMITS.maxPayloadBytes) throw new RangeError(`payload of ${payload.length} bytes exceeds ${LIMITS.maxPayloadBytes}`);
   const head: number[] = [...MAGIC, VERSION | (header.shapes ? EXPLICIT_SHAPE : 0)];
   writeVarint(head, header.model);
   writeVarint(head, header.split);
@@ -112,6 +126,14 @@ export interface EncodedStream {
 
 /** Codes the symbols of every tensor (channels-last, one tables object per tensor) into one container. */
 export function encodeSymbols(header: Header, tensors: { symbols: Int32Array; tables: EntropyTables }[]): EncodedStream {
+  if (header.shapes) {
+    const { shapes } = header;
+    if (shapes.length !== tensors.length) throw new RangeError(`${shapes.length} shapes for ${tensors.length} tensors`);
+    tensors.forEach((t, i) => {
+      if (elementCount(shapes[i]) !== t.symbols.length) throw new RangeError(`tensor ${i}: shape ${JSON.stringify(shapes[i])} does not hold ${t.symbols.length} symbols`);
+      if (shapes[i][shapes[i].length - 1] !== t.tables.channels) throw new RangeError(`tensor ${i}: last dimension is not the tables' ${t.tables.channels} channels`);
+    });
+  }
   const payload = ransEncode(tensors);
   return { bytes: writeContainer(header, payload), payloadBytes: payload.length };
 }

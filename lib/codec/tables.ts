@@ -43,7 +43,7 @@ export function quantizePmf(probs: ArrayLike<number>): Uint32Array {
     if (!(p >= 0) || !Number.isFinite(p)) throw new RangeError(`probability ${i} is ${p}`);
     mass += p;
   }
-  if (!(mass > 0)) throw new RangeError("probabilities sum to zero");
+  if (!(mass > 0) || !Number.isFinite(mass)) throw new RangeError(`probabilities sum to ${mass}`);
   const freq = new Uint32Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -97,6 +97,7 @@ export function buildTables(pmfs: ArrayLike<number>[], offsets: ArrayLike<number
  * in it gets a pseudo-count so unseen symbols stay codable.
  */
 export function tablesFromSamples(symbols: Int32Array, channels: number, maxSupport = 256): EntropyTables {
+  if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`channel count must be a positive integer, got ${channels}`);
   if (symbols.length === 0 || symbols.length % channels !== 0) throw new RangeError("samples must fill whole channels");
   const pmfs: Float64Array[] = [];
   const offsets: number[] = [];
@@ -113,6 +114,11 @@ export function tablesFromSamples(symbols: Int32Array, channels: number, maxSupp
       const cut = Math.floor(perChannel * 0.0005);
       lo = vals[cut];
       hi = Math.min(vals[perChannel - 1 - cut], lo + maxSupport - 1);
+    }
+    // A table may not sit further out than MAX_OFFSET; values beyond it (saturated symbols) escape instead.
+    if (lo > MAX_OFFSET || lo < -MAX_OFFSET) {
+      lo = Math.max(-MAX_OFFSET, Math.min(MAX_OFFSET, lo));
+      hi = Math.max(lo, Math.min(hi, lo + maxSupport - 1));
     }
     const n = hi - lo + 1;
     const counts = new Float64Array(n);
@@ -133,16 +139,17 @@ export function tablesFromSamples(symbols: Int32Array, channels: number, maxSupp
 
 /** Validates and packs the shipped JSON form. Throws a RangeError naming the first problem. */
 export function tablesFromJSON(json: EntropyTablesJSON): EntropyTables {
+  // The JSON may come from a file: check its structure too, so that a bad file is a RangeError, not a TypeError.
+  if (typeof json !== "object" || json === null) throw new RangeError("tables must be an object");
   if (json.precision !== PRECISION) throw new RangeError(`tables must use ${PRECISION}-bit precision, got ${json.precision}`);
+  if (!Array.isArray(json.cdfs) || !Array.isArray(json.offsets)) throw new RangeError("tables need arrays cdfs and offsets");
   const channels = json.cdfs.length;
   if (channels < 1 || json.offsets.length !== channels) throw new RangeError("tables need one CDF and one offset per channel");
+  // Validate every channel before allocating, so a huge bogus CDF cannot size the packed array.
   let stride = 0;
-  for (const cdf of json.cdfs) stride = Math.max(stride, cdf.length);
-  const cdf = new Int32Array(channels * stride);
-  const cdfLength = new Int32Array(channels);
-  const offset = new Int32Array(channels);
   for (let c = 0; c < channels; c++) {
-    const src = json.cdfs[c];
+    const src: unknown = json.cdfs[c];
+    if (!Array.isArray(src)) throw new RangeError(`channel ${c}: CDF must be an array`);
     if (src.length < 3 || src.length > MAX_SUPPORT + 2) throw new RangeError(`channel ${c}: CDF length ${src.length} out of range`);
     if (src[0] !== 0 || src[src.length - 1] !== TOTAL) throw new RangeError(`channel ${c}: CDF must run from 0 to ${TOTAL}`);
     for (let k = 1; k < src.length; k++) {
@@ -150,9 +157,15 @@ export function tablesFromJSON(json: EntropyTablesJSON): EntropyTables {
     }
     const off = json.offsets[c];
     if (!Number.isInteger(off) || Math.abs(off) > MAX_OFFSET) throw new RangeError(`channel ${c}: offset ${off} out of range`);
-    cdf.set(src, c * stride);
-    cdfLength[c] = src.length;
-    offset[c] = off;
+    stride = Math.max(stride, src.length);
+  }
+  const cdf = new Int32Array(channels * stride);
+  const cdfLength = new Int32Array(channels);
+  const offset = new Int32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    cdf.set(json.cdfs[c], c * stride);
+    cdfLength[c] = json.cdfs[c].length;
+    offset[c] = json.offsets[c];
   }
   return { channels, stride, cdf, cdfLength, offset };
 }
