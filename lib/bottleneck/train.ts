@@ -44,7 +44,7 @@ export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D
 
 export function trainBottleneckUnit(o: TrainOptions): { params: BuParams; history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] } {
   const vars: Record<string, tf.Variable> = {};
-  for (const [name, t] of Object.entries(o.init)) vars[name] = tf.variable(t.clone(), isTrainable(name), `bu${++variableCounter}_${name}`);
+  for (const [name, t] of Object.entries(o.init)) vars[name] = tf.variable(t, isTrainable(name), `bu${++variableCounter}_${name}`);
   const trainable = Object.entries(vars).filter(([n]) => isTrainable(n)).map(([, v]) => v);
   const optimizer = tf.train.adam(o.learningRate);
   const history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] = [];

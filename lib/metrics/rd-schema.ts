@@ -1,0 +1,61 @@
+/**
+ * Rate-distortion results as written by the evaluation scripts (public/rd/<model>.json) and read by the app.
+ * docs/rd-schema.md describes every field.
+ */
+
+export type RdMethod = "bu" | "input-png" | "input-jpeg" | "input-webp" | "float32" | "float16" | "int8-deflate" | "quant-rans";
+
+export interface RdPoint {
+  method: RdMethod;
+  split: string | null;
+  rate: string | null;
+  /** JPEG quality, quantizer step or the BU's lambda; null where nothing is tuned. */
+  param: number | null;
+  bytesMean: number;
+  bytesMedian: number;
+  payloadBytesMean: number | null;
+  estimatedBitsMean: number | null;
+  accuracy: number;
+  agreement: number;
+  featureMse: number | null;
+  buParams: number | null;
+  encoderMacs: number | null;
+  msPerStage: Record<string, number> | null;
+  /** Detection models: mAP@0.5 and mean IoU against the unsplit model's detections. */
+  map50?: number;
+  meanIou?: number;
+}
+
+export interface RdFile {
+  model: string;
+  dataset: { name: string; count: number; [k: string]: unknown };
+  unsplit: { accuracy: number; msPerImage?: number };
+  generatedBy: { command: string; seconds: number; at: string };
+  points: RdPoint[];
+}
+
+const METHODS = new Set<RdMethod>(["bu", "input-png", "input-jpeg", "input-webp", "float32", "float16", "int8-deflate", "quant-rans"]);
+const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+const numOrNull = (v: unknown) => v === null || isNum(v);
+
+/** Returns a list of problems; empty when the file matches the schema. */
+export function rdProblems(json: unknown): string[] {
+  const f = json as RdFile;
+  const problems: string[] = [];
+  if (!f || typeof f !== "object") return ["not an object"];
+  if (typeof f.model !== "string") problems.push("model must be a string");
+  if (!f.dataset || !isNum(f.dataset.count)) problems.push("dataset.count must be a number");
+  if (!f.unsplit || !isNum(f.unsplit.accuracy)) problems.push("unsplit.accuracy must be a number");
+  if (!Array.isArray(f.points) || f.points.length === 0) return [...problems, "points must be a non-empty array"];
+  f.points.forEach((p, i) => {
+    const at = `points[${i}]`;
+    if (!METHODS.has(p.method)) problems.push(`${at}.method ${p.method} unknown`);
+    if (p.method === "bu" && (typeof p.split !== "string" || typeof p.rate !== "string")) problems.push(`${at}: a BU point needs split and rate`);
+    for (const k of ["bytesMean", "bytesMedian"] as const) if (!isNum(p[k]) || p[k] <= 0) problems.push(`${at}.${k} must be a positive number`);
+    for (const k of ["accuracy", "agreement"] as const) if (!isNum(p[k]) || p[k] < 0 || p[k] > 1) problems.push(`${at}.${k} must be in [0, 1]`);
+    for (const k of ["param", "payloadBytesMean", "estimatedBitsMean", "featureMse", "buParams", "encoderMacs"] as const) {
+      if (!numOrNull(p[k])) problems.push(`${at}.${k} must be a number or null`);
+    }
+  });
+  return problems;
+}
