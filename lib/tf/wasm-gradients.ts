@@ -1,4 +1,5 @@
-// Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 does not ship, written as forward convolutions
+// Gradient kernels that @tensorflow/tfjs-backend-wasm 4.22 lacks (conv2d dW, depthwise dW and dX) or runs
+// slowly (conv2d dX, Tile as used by BatchNorm's gradient), written as forward convolutions or plain copies
 // that the wasm backend (XNNPACK) runs fast. Each kernel works directly on TensorInfos with the backend's own
 // registered kernels, so no tensors are created on the engine and nothing is recorded on a gradient tape.
 import type * as tfNamespace from "@tensorflow/tfjs";
@@ -199,34 +200,88 @@ function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, 
 }
 
 /**
- * dX of a depthwise conv: a depthwise conv of the zero-upsampled, re-padded dy with the spatially flipped
- * filter. A channel multiplier m > 1 is handled by convolving all C*m channels and summing each group of m.
+ * dy zero-upsampled by the stride and padded so that a stride-1 'valid' conv with the spatially flipped filter
+ * yields the input gradient: dX[h] = sum_i up[h + top - i*d] * W[i], so `up` gets (fh-1)*d - top rows before
+ * and is trimmed or padded after to give exactly H rows.
+ */
+function upsampledPaddedDy(k: KernelScope, dy: TensorInfo, inputShape: number[], info: ReturnType<typeof convGeometry>) {
+  const up = k.zeroUpsample(dy, info.strideHeight, info.strideWidth);
+  const { top, left } = info.padInfo;
+  return k.padOrCrop(up, [
+    [0, 0],
+    [(info.filterHeight - 1) * info.dilationHeight - top, inputShape[1] + top - up.shape[1]],
+    [(info.filterWidth - 1) * info.dilationWidth - left, inputShape[2] + left - up.shape[2]],
+    [0, 0],
+  ]);
+}
+
+/**
+ * dX of conv2d as a forward conv (the wasm backend's own Conv2DBackpropInput is a plain loop, ~10x slower
+ * than its XNNPACK forward conv): flipped filter with input and output channels swapped.
+ */
+function conv2dBackpropInput(tf: TF, backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, attrs: ConvAttrs & { inputShape: number[] }) {
+  const k = new KernelScope(tf, backend);
+  const info = convGeometry(tf, attrs.inputShape, filter.shape, attrs, false);
+  const padded = upsampledPaddedDy(k, dy, attrs.inputShape, info);
+  const flipped = k.transpose(k.run("Reverse", { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  return k.finish(
+    k.run("Conv2D", { x: padded, filter: flipped }, {
+      strides: [1, 1],
+      pad: "valid",
+      dilations: [info.dilationHeight, info.dilationWidth],
+      dataFormat: "NHWC",
+    }),
+  );
+}
+
+/**
+ * dX of a depthwise conv: a depthwise conv of the upsampled, re-padded dy with the flipped filter. A channel
+ * multiplier m > 1 is handled by convolving all C*m channels and summing each group of m.
  */
 function depthwiseBackpropInput(tf: TF, backend: KernelBackend, dy: TensorInfo, filter: TensorInfo, attrs: ConvAttrs & { inputShape: number[] }) {
   const k = new KernelScope(tf, backend);
   const info = convGeometry(tf, attrs.inputShape, filter.shape, attrs, true);
   const [n, h, w, c] = attrs.inputShape;
   const [fh, fw, , m] = filter.shape;
-  const [sh, sw] = [info.strideHeight, info.strideWidth];
-  const [dh, dw] = [info.dilationHeight, info.dilationWidth];
-  const { top, left } = info.padInfo;
-  const up = k.zeroUpsample(dy, sh, sw); // [N, Ho*s, Wo*s, C*m]: dy[y] now sits at row y*s
-  // dX[h] = sum_i up[h + top - i*d] * W[i]; with the flipped filter this is a valid conv once `up` is padded
-  // by (fh-1)*d - top rows before and trimmed/padded to give exactly H rows after.
-  const beforeH = (fh - 1) * dh - top;
-  const beforeW = (fw - 1) * dw - left;
-  const afterH = h + top - up.shape[1];
-  const afterW = w + left - up.shape[2];
-  const padded = k.padOrCrop(up, [[0, 0], [beforeH, afterH], [beforeW, afterW], [0, 0]]);
+  const padded = upsampledPaddedDy(k, dy, attrs.inputShape, info);
   const flipped = k.reshape(k.run("Reverse", { x: filter }, { dims: [0, 1] }), [fh, fw, c * m, 1]);
   const conv = k.run("DepthwiseConv2dNative", { x: padded, filter: flipped }, {
     strides: [1, 1],
     pad: "valid",
-    dilations: [dh, dw],
+    dilations: [info.dilationHeight, info.dilationWidth],
   }); // [N, H, W, C*m]
   if (m === 1) return k.finish(conv);
   const grouped = k.reshape(conv, [n * h * w * c, m]);
   return k.finish(k.reshape(k.run("Sum", { x: grouped }, { axis: [1], keepDims: false }), [n, h, w, c]));
+}
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * Tile where only leading size-1 axes repeat (what BatchNorm's gradient does with per-channel vectors) is a
+ * repeated copy of the input; the wasm Tile kernel takes ~50 ms for it on a 64x28x28x16 output.
+ */
+function makeTile(fallback: (args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo) {
+  return (inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap): TensorInfo => {
+    const x = inputs.x;
+    const reps = attrs.reps as number[];
+    const lastRepeated = reps.reduce((last, r, i) => (r > 1 ? i : last), -1);
+    const leadingOnly = x.shape.every((d, i) => i > lastRepeated || d === 1);
+    if (!leadingOnly || x.dtype === "string") return fallback({ inputs, backend, attrs });
+    const heap = backend as unknown as HeapBackend;
+    const out = heap.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
+    const src = heap.typedArrayFromHeap(x);
+    const dst = heap.typedArrayFromHeap(out);
+    if (src.length === 0) return out;
+    dst.set(src);
+    for (let filled = src.length; filled < dst.length; filled *= 2) {
+      dst.copyWithin(filled, 0, Math.min(filled, dst.length - filled));
+    }
+    return out;
+  };
 }
 
 let registered = false;
@@ -238,17 +293,27 @@ export function registerWasmGradients(tf: TF): void {
   const register = (
     kernelName: string,
     fn: (inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap) => TensorInfo,
+    setupFunc?: (backend: KernelBackend) => void,
   ) => {
     if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
     tf.registerKernel({
       kernelName,
       backendName: BACKEND,
       kernelFunc: ({ inputs, backend, attrs }) => fn(inputs, backend as KernelBackend, attrs),
+      setupFunc,
     });
   };
   register("Conv2DBackpropFilter", (inputs, backend, attrs) =>
     conv2dBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
   );
+  register("Conv2DBackpropInput", (inputs, backend, attrs) =>
+    conv2dBackpropInput(tf, backend, inputs.dy, inputs.filter, attrs as unknown as ConvAttrs & { inputShape: number[] }),
+  );
+  const wasmTile = tf.getKernel("Tile", BACKEND);
+  if (wasmTile == null) throw new Error("wasm backend has no Tile kernel");
+  const tileFallback = wasmTile.kernelFunc as unknown as Parameters<typeof makeTile>[0];
+  // Keep the original setup: the fallback needs the wasm function it binds.
+  register("Tile", makeTile(tileFallback), wasmTile.setupFunc as ((backend: KernelBackend) => void) | undefined);
   register("DepthwiseConv2dNativeBackpropFilter", (inputs, backend, attrs) =>
     depthwiseBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
   );

@@ -130,3 +130,29 @@ describe("other ops a ResNet needs have wasm gradients", () => {
     );
   });
 });
+
+describe("Tile on wasm (fast path for BatchNorm's gradient) matches cpu", () => {
+  const cases: Array<[number[], number[]]> = [
+    [[1, 1, 1, 5], [4, 3, 2, 1]],
+    [[1, 1, 7], [3, 1, 1]],
+    [[1, 3], [5, 1]],
+    [[2, 3], [2, 2]], // not leading-only: the wasm kernel's own path
+    [[3, 1, 2], [1, 4, 1]],
+  ];
+  for (const [shape, reps] of cases) {
+    it(`tile ${JSON.stringify(shape)} by ${JSON.stringify(reps)}`, async () => {
+      const size = shape.reduce((a, b) => a * b);
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        const x = tf.tensor(values(size, 9), shape);
+        const y = tf.tile(x, reps);
+        const out = { data: Array.from(await y.data()), shape: y.shape };
+        tf.dispose([x, y]);
+        return out;
+      };
+      const cpu = await run("cpu");
+      const wasm = await run("wasm");
+      expect(wasm).toEqual(cpu);
+    });
+  }
+});

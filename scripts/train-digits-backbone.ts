@@ -1,0 +1,191 @@
+/**
+ * Trains the digits backbone (lib/models/digits-backbone.ts) on the 8,000 training digits with the wasm
+ * backend in Node, then writes public/models/digits/backbone/{model.json, weights.bin, training.json}.
+ *
+ *   npm run train:digits:backbone [-- --epochs 8] [-- --seed 1] [-- --dry-run]
+ *
+ * --dry-run times 20 batches and writes nothing. Deterministic for a given seed (single-threaded wasm).
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type * as tfNamespace from "@tensorflow/tfjs";
+import { DIGIT_PIXELS, DIGIT_SIZE, loadMnist } from "@/lib/data/mnist";
+import { createRng, shuffleInPlace, type RandomSource } from "@/lib/data/prng";
+import { buildDigitsBackbone } from "@/lib/models/digits-backbone";
+import { initNodeTf } from "@/lib/tf/node";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "public/models/digits/backbone");
+const LOGS = path.join(ROOT, "logs");
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const dryRun = process.argv.includes("--dry-run");
+const seed = Number(arg("seed") ?? 1);
+const epochs = Number(arg("epochs") ?? 8);
+const batchSize = 64;
+const peakLearningRate = 2e-3;
+const maxShift = 2;
+const command = `npm run train:digits:backbone${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+
+mkdirSync(LOGS, { recursive: true });
+const logFile = path.join(LOGS, `train-digits-backbone${dryRun ? "-dry-run" : ""}.log`);
+const started = Date.now();
+const log = (msg: string) => {
+  const line = `${new Date().toISOString().slice(11, 19)} +${((Date.now() - started) / 1000).toFixed(0)}s ${msg}`;
+  console.log(line);
+  appendFileSync(logFile, line + "\n");
+};
+
+/** Copies digit `src` into slot `dst`, moved by (dx, dy) pixels with zero fill: seeded light augmentation. */
+function shiftedCopy(from: Float32Array, src: number, to: Float32Array, dst: number, dx: number, dy: number) {
+  const s = src * DIGIT_PIXELS;
+  const d = dst * DIGIT_PIXELS;
+  to.fill(0, d, d + DIGIT_PIXELS);
+  for (let y = 0; y < DIGIT_SIZE; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= DIGIT_SIZE) continue;
+    const x0 = Math.max(0, dx);
+    const x1 = Math.min(DIGIT_SIZE, DIGIT_SIZE + dx);
+    to.set(from.subarray(s + sy * DIGIT_SIZE + x0 - dx, s + sy * DIGIT_SIZE + x1 - dx), d + y * DIGIT_SIZE + x0);
+  }
+}
+
+function makeBatch(images: Float32Array, labels: Uint8Array, indices: ArrayLike<number>, random: RandomSource | null) {
+  const pixels = new Float32Array(indices.length * DIGIT_PIXELS);
+  const batchLabels = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const shift = () => (random ? Math.floor(random() * (2 * maxShift + 1)) - maxShift : 0);
+    shiftedCopy(images, indices[i], pixels, i, shift(), shift());
+    batchLabels[i] = labels[indices[i]];
+  }
+  return { pixels, batchLabels };
+}
+
+async function accuracy(tf: typeof tfNamespace, model: tfNamespace.LayersModel, images: Float32Array, labels: Uint8Array) {
+  let correct = 0;
+  for (let start = 0; start < labels.length; start += 500) {
+    const n = Math.min(500, labels.length - start);
+    const predicted = tf.tidy(() => {
+      const x = tf.tensor4d(images.subarray(start * DIGIT_PIXELS, (start + n) * DIGIT_PIXELS), [n, 28, 28, 1]);
+      return tf.argMax(model.predict(x) as tfNamespace.Tensor, 1);
+    });
+    const p = await predicted.data();
+    predicted.dispose();
+    for (let i = 0; i < n; i++) if (p[i] === labels[start + i]) correct++;
+  }
+  return correct / labels.length;
+}
+
+async function saveModel(tf: typeof tfNamespace, model: tfNamespace.LayersModel) {
+  await mkdir(OUT, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      if (!(artifacts.weightData instanceof ArrayBuffer)) throw new Error("expected one weight buffer");
+      const modelJson = {
+        format: "layers-model",
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
+      };
+      await writeFile(path.join(OUT, "weights.bin"), new Uint8Array(artifacts.weightData));
+      await writeFile(path.join(OUT, "model.json"), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+}
+
+const tf = await initNodeTf();
+const data = loadMnist();
+const model = buildDigitsBackbone(tf, seed);
+const params = model.countParams();
+const trainCount = data.trainLabels.length;
+const batchesPerEpoch = Math.floor(trainCount / batchSize);
+const totalSteps = dryRun ? 20 : epochs * batchesPerEpoch;
+log(`backend ${tf.getBackend()}, params ${params}, train ${trainCount}, test ${data.testLabels.length}, ` +
+  `batch ${batchSize}, ${dryRun ? "dry run of 20 batches" : `${epochs} epochs x ${batchesPerEpoch} batches`}, seed ${seed}`);
+
+const optimizer = tf.train.adam(peakLearningRate);
+// Cosine decay to zero over the run: steady early progress, a quiet finish for the BN statistics.
+const setLearningRate = (step: number) => {
+  (optimizer as unknown as { learningRate: number }).learningRate =
+    0.5 * peakLearningRate * (1 + Math.cos((Math.PI * step) / totalSteps));
+};
+const random = createRng(seed);
+const order = Array.from({ length: trainCount }, (_, i) => i);
+let step = 0;
+const trainStarted = Date.now();
+const batchSeconds: number[] = [];
+
+for (let epoch = 1; step < totalSteps; epoch++) {
+  shuffleInPlace(order, random);
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  for (let b = 0; b < batchesPerEpoch && step < totalSteps; b++, step++) {
+    const t0 = Date.now();
+    setLearningRate(step);
+    const { pixels, batchLabels } = makeBatch(data.trainImages, data.trainLabels, order.slice(b * batchSize, (b + 1) * batchSize), random);
+    const x = tf.tensor4d(pixels, [batchSize, 28, 28, 1]);
+    const labels = tf.tensor1d(batchLabels, "int32");
+    const yTrue = tf.oneHot(labels, 10);
+    const kept: { logits?: tfNamespace.Tensor } = {};
+    const loss = optimizer.minimize(() => {
+      // training: true uses batch statistics and updates the BN moving mean/variance.
+      const out = model.apply(x, { training: true }) as tfNamespace.Tensor;
+      kept.logits = tf.keep(out);
+      return tf.losses.softmaxCrossEntropy(yTrue, out) as tfNamespace.Scalar;
+    }, true)!;
+    const lossValue = (await loss.data())[0];
+    const predicted = tf.argMax(kept.logits!, 1);
+    const p = await predicted.data();
+    for (let i = 0; i < batchSize; i++) if (p[i] === batchLabels[i]) correct++;
+    tf.dispose([x, labels, yTrue, loss, kept.logits!, predicted]);
+    lossSum += lossValue;
+    seen += batchSize;
+    batchSeconds.push((Date.now() - t0) / 1000);
+    if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} at step ${step}`);
+    if ((b + 1) % 25 === 0 || dryRun) {
+      log(`epoch ${epoch} batch ${b + 1}/${batchesPerEpoch} loss ${lossValue.toFixed(4)} ` +
+        `mean ${(lossSum / (b + 1)).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
+        `${batchSeconds[batchSeconds.length - 1].toFixed(2)} s/batch tensors ${tf.memory().numTensors}`);
+    }
+  }
+  if (dryRun) break;
+  const testAccuracy = await accuracy(tf, model, data.testImages, data.testLabels);
+  log(`epoch ${epoch} done: mean loss ${(lossSum / batchesPerEpoch).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
+    `test-acc ${testAccuracy.toFixed(4)} elapsed ${((Date.now() - trainStarted) / 1000).toFixed(0)} s`);
+}
+
+const trainSeconds = (Date.now() - trainStarted) / 1000;
+const sorted = [...batchSeconds].sort((a, b) => a - b);
+const median = sorted[Math.floor(sorted.length / 2)];
+if (dryRun) {
+  log(`dry run: median ${median.toFixed(3)} s/batch (first ${batchSeconds[0].toFixed(2)} s); ` +
+    `one epoch ~ ${((median * batchesPerEpoch) / 60).toFixed(1)} min`);
+} else {
+  const testAccuracy = await accuracy(tf, model, data.testImages, data.testLabels);
+  await saveModel(tf, model);
+  const training = {
+    command,
+    seed,
+    epochs,
+    batchSize,
+    optimizer: `adam, cosine learning rate from ${peakLearningRate} to 0`,
+    augmentation: `random shifts of up to ${maxShift} px`,
+    trainDigits: trainCount,
+    testDigits: data.testLabels.length,
+    trainSeconds: Math.round(trainSeconds),
+    medianSecondsPerBatch: Number(median.toFixed(3)),
+    testAccuracy,
+    params,
+    backend: tf.getBackend(),
+    trainedAt: new Date().toISOString(),
+  };
+  await writeFile(path.join(OUT, "training.json"), JSON.stringify(training, null, 2) + "\n");
+  log(`saved ${OUT}: test accuracy ${(testAccuracy * 100).toFixed(2)} %, ${trainSeconds.toFixed(0)} s`);
+}
