@@ -17,6 +17,7 @@ import { layersBackbone } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { validateManifest, type SplitPoint } from "@/lib/models/manifest";
 import { folderSource } from "@/lib/pipeline/node-files";
+import { evaluateRate } from "@/lib/pipeline/evaluate";
 import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
@@ -72,7 +73,7 @@ for (let i = 0; i < TIMING_IMAGES; i++) {
 log(`unsplit accuracy ${accuracyOf(unsplitTop1)} on ${count} digits, ${median(unsplitMs).toFixed(2)} ms/image`);
 
 const points: RdPoint[] = [];
-const point = (p: Partial<RdPoint> & Pick<RdPoint, "method" | "bytes" | "predictions">): RdPoint => {
+const point = (p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]; predictions: number[] }): RdPoint => {
   const { bytes, predictions, ...rest } = p;
   return {
     split: null,
@@ -211,24 +212,7 @@ for (const split of manifest.splits) {
   for (const rate of split.rates) {
     const loaded = await loadRate(files, split, rate);
     const ids = { model: manifest.index, split: split.index, rate: rate.index };
-    const predictions: number[] = [];
-    const sizes: number[] = [];
-    const payloads: number[] = [];
-    const bits: number[] = [];
-    const errs: number[] = [];
-    for (const [s, n] of chunks()) {
-      const x = batchOf(testPixels, s, n);
-      const client = await runClient(backbone, loaded, ids, x);
-      const server = await runServer(backbone, loaded, manifest.index, client.bitstreams);
-      const f = (await client.features[0].data()) as Float32Array;
-      const rec = (await server.reconstruction[0].data()) as Float32Array;
-      for (let i = 0; i < n; i++) errs.push(mse(perImage(f, i), perImage(rec, i)));
-      predictions.push(...top1(await server.outputs[0].data(), classes));
-      sizes.push(...client.bitstreams.map((b) => b.length));
-      payloads.push(...client.payloadBytes);
-      bits.push(...client.estimatedBits);
-      tf.dispose([x, ...client.features, ...server.reconstruction, ...server.outputs]);
-    }
+    const r = await evaluateRate({ backbone, loaded, modelIndex: manifest.index, pixels: testPixels, imageShape: [28, 28, 1], count, classes, chunk: CHUNK });
     // Stage times on single images, as the app runs them.
     const times: StageTimes[] = [];
     for (let i = 0; i < TIMING_IMAGES; i++) {
@@ -245,11 +229,11 @@ for (const split of manifest.splits) {
         split: split.id,
         rate: rate.id,
         param: rate.lambda,
-        bytes: sizes,
-        predictions,
-        payloadBytesMean: mean(payloads),
-        estimatedBitsMean: mean(bits),
-        featureMse: mean(errs),
+        bytes: r.bytes,
+        predictions: r.predictions,
+        payloadBytesMean: mean(r.payloadBytes),
+        estimatedBitsMean: mean(r.estimatedBits),
+        featureMse: mean(r.featureMse),
         buParams: rate.buParams,
         encoderMacs: rate.encoderMacs,
         msPerStage,

@@ -17,7 +17,8 @@ import { loadMnist } from "@/lib/data/mnist";
 import { layersBackbone } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import type { SplitPoint } from "@/lib/models/manifest";
-import { initNodeTf } from "@/lib/tf/node";
+import { initNodeTf, type TF } from "@/lib/tf/node";
+import type { Tensor2D } from "@tensorflow/tfjs";
 
 interface SplitConfig {
   id: string;
@@ -38,7 +39,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 
-const tf = await initNodeTf();
+const tf: TF = await initNodeTf();
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/digits-bu.config.json"), "utf8"));
 const only = arg("split");
 const stepsScale = Number(arg("steps-scale") ?? 1);
@@ -56,7 +57,7 @@ for (const sc of config.splits as SplitConfig[]) {
   const probe = tf.tidy(() => backbone.head(tf.zeros([1, 28, 28, 1]), { tensors: [{ node: sc.node }] } as SplitPoint)[0]);
   const inShape = probe.shape.slice(1) as [number, number, number];
   probe.dispose();
-  const split = { tensors: [{ node: sc.node, shape: inShape, nonNegative: true }] } as SplitPoint;
+  const split = { tensors: [{ node: sc.node, shape: inShape, nonNegative: true }] } as unknown as SplitPoint;
   const cfgBase = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.step, nonNegative: true };
 
   // Variance of the split tensor over 512 training digits, so the feature MSE is relative.
@@ -75,7 +76,7 @@ for (const sc of config.splits as SplitConfig[]) {
         [idx.length, 28, 28, 1],
       );
       const features = backbone.head(x, split)[0];
-      return { features, teacherLogits: backbone.tail([features], split)[0] as tf.Tensor2D };
+      return { features, teacherLogits: backbone.tail([features], split)[0] as Tensor2D };
     });
   };
 
@@ -90,7 +91,7 @@ for (const sc of config.splits as SplitConfig[]) {
       cfg,
       init: params,
       nextBatch,
-      tail: (r) => backbone.tail([r], split)[0] as tf.Tensor2D,
+      tail: (r) => backbone.tail([r], split)[0] as Tensor2D,
       steps,
       learningRate: config.learningRate,
       lambda,

@@ -28,9 +28,10 @@ export interface TrainOptions {
 let variableCounter = 0;
 
 /** Rounds in the forward pass, passes gradients straight through in the backward pass. */
-const roundStraightThrough = tf.customGrad((x: tf.Tensor) => ({ value: tf.round(x), gradFunc: (dy: tf.Tensor) => dy })) as (
-  x: tf.Tensor,
-) => tf.Tensor;
+const roundStraightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.round(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor) => dy,
+})) as (x: tf.Tensor) => tf.Tensor;
 
 export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance">) {
   const latent = tf.div(encode(cfg, p, features, true), cfg.step) as tf.Tensor4D;

@@ -26,7 +26,7 @@ export function layersBackbone(model: tf.LayersModel): Backbone {
       split.tensors.map((t) =>
         tf.tidy(() => {
           const out = runHead(model, x, t.node);
-          return (out.rank === 4 ? out : tf.reshape(out, [out.shape[0], ...t.shape])) as tf.Tensor4D;
+          return (out.rank === 4 ? out : out.reshape([out.shape[0], ...t.shape])) as tf.Tensor4D;
         }),
       ),
     tail: (cut, split) => {
