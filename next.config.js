@@ -1,9 +1,11 @@
 /**
  * Static export only: the whole app is HTML + JS + assets that any file server can host.
  * BASE_PATH (build time, e.g. "/splitscope") hosts the site under a sub-path; runtime fetches read it back
- * through NEXT_PUBLIC_BASE_PATH (see lib/worker/asset-url.ts).
+ * through NEXT_PUBLIC_BASE_PATH (see lib/worker/asset-url.ts). OUT_DIR (build time, default "out") puts the
+ * exported site elsewhere, so a base-path build can sit next to the normal one.
  */
 const basePath = normalizeBasePath(process.env.BASE_PATH ?? "");
+const outDir = process.env.OUT_DIR?.trim();
 
 function normalizeBasePath(raw) {
   const trimmed = raw.trim().replace(/\/+$/, "");
@@ -17,6 +19,8 @@ function normalizeBasePath(raw) {
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   output: "export",
+  // With output "export", a distDir other than ".next" names the export folder; build files stay in .next.
+  ...(outDir ? { distDir: outDir } : {}),
   images: { unoptimized: true },
   trailingSlash: true,
   basePath,
