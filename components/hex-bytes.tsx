@@ -8,7 +8,7 @@ export function HexBytes({ bytes, count = 32 }: { bytes: Uint8Array; count?: num
       <figcaption className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
         First {shown.length} of {bytes.length} bytes
       </figcaption>
-      <pre data-testid="hex-bytes" className="mt-1 overflow-x-auto rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm dark:bg-zinc-900">
+      <pre data-testid="hex-bytes" className="mt-1 whitespace-pre-wrap break-words rounded-md bg-zinc-100 px-3 py-2 font-mono text-sm dark:bg-zinc-900">
         {hexBytes(shown)}
         {bytes.length > shown.length ? " …" : ""}
       </pre>
