@@ -27,6 +27,8 @@ const nextConfig = {
   assetPrefix: basePath || undefined,
   env: { NEXT_PUBLIC_BASE_PATH: basePath },
   reactStrictMode: true,
+  // `next dev` serves http://localhost:3000; also let http://127.0.0.1:3000 load dev resources (HMR).
+  allowedDevOrigins: ["127.0.0.1"],
   // Type errors are checked once, by `npm run typecheck` (tsc over the whole repo, run by CI), not a second
   // time inside every build.
   typescript: { ignoreBuildErrors: true },
