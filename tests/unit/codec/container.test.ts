@@ -39,6 +39,25 @@ describe("container layout", () => {
     expect(crc32(new Uint8Array(0))).toBe(0);
   });
 
+  it("computes the same CRC-32 as the plain bit-by-bit definition, for any length and range", () => {
+    const bitwise = (b: Uint8Array, start: number, end: number): number => {
+      let c = 0xffffffff;
+      for (let i = start; i < end; i++) {
+        c ^= b[i];
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const r = createRng(65);
+    for (let t = 0; t < 300; t++) {
+      const b = Uint8Array.from({ length: r.int(0, 100) }, () => r.int(0, 255));
+      const start = r.int(0, b.length);
+      const end = r.int(start, b.length);
+      expect(crc32(b, start, end)).toBe(bitwise(b, start, end));
+      expect(crc32(b)).toBe(bitwise(b, 0, b.length));
+    }
+  });
+
   it("a manifest-defined stream costs at most 12 bytes over its payload below 16 KiB", () => {
     const r = createRng(62);
     for (const perChannel of [1, 10, 100, 1000, 5000, 20_000]) {
