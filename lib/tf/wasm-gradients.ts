@@ -3,7 +3,7 @@
 // that the wasm backend (XNNPACK) runs fast. Each kernel works directly on TensorInfos with the backend's own
 // registered kernels, so no tensors are created on the engine and nothing is recorded on a gradient tape.
 import type * as tfNamespace from "@tensorflow/tfjs";
-import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
+import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from "@tensorflow/tfjs";
 
 type TF = typeof tfNamespace;
 type ConvPad = "same" | "valid" | number | number[][];
@@ -55,11 +55,6 @@ class KernelScope {
       out = this.run("PadV2", { x: out }, { paddings, constantValue: 0 });
     }
     return out;
-  }
-
-  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
-    if (begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i])) return x;
-    return this.run("Slice", { x }, { begin, size });
   }
 
   /** Inserts (stride - 1) zeros after every row and column of an NHWC tensor. */
@@ -266,7 +261,7 @@ interface HeapBackend {
  */
 function makeTile(fallback: (args: { inputs: NamedTensorInfoMap; backend: KernelBackend; attrs: NamedAttrMap }) => TensorInfo) {
   return (inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap): TensorInfo => {
-    const x = inputs.x;
+    const x = input(inputs, "x");
     const reps = attrs.reps as number[];
     const lastRepeated = reps.reduce((last, r, i) => (r > 1 ? i : last), -1);
     const leadingOnly = x.shape.every((d, i) => i > lastRepeated || d === 1);
@@ -284,6 +279,12 @@ function makeTile(fallback: (args: { inputs: NamedTensorInfoMap; backend: Kernel
   };
 }
 
+function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
+  const info = inputs[name];
+  if (info == null) throw new Error(`kernel input "${name}" is missing`);
+  return info;
+}
+
 let registered = false;
 
 /** Registers the missing wasm gradient kernels. Idempotent. */
@@ -293,31 +294,31 @@ export function registerWasmGradients(tf: TF): void {
   const register = (
     kernelName: string,
     fn: (inputs: NamedTensorInfoMap, backend: KernelBackend, attrs: NamedAttrMap) => TensorInfo,
-    setupFunc?: (backend: KernelBackend) => void,
+    setupFunc?: KernelConfig["setupFunc"],
   ) => {
     if (tf.getKernel(kernelName, BACKEND) != null) tf.unregisterKernel(kernelName, BACKEND);
     tf.registerKernel({
       kernelName,
       backendName: BACKEND,
-      kernelFunc: ({ inputs, backend, attrs }) => fn(inputs, backend as KernelBackend, attrs),
+      kernelFunc: ({ inputs, backend, attrs }) => fn(inputs, backend as KernelBackend, attrs ?? {}),
       setupFunc,
     });
   };
   register("Conv2DBackpropFilter", (inputs, backend, attrs) =>
-    conv2dBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
+    conv2dBackpropFilter(tf, backend, input(inputs, "x"), input(inputs, "dy"), attrs as unknown as ConvAttrs & { filterShape: number[] }),
   );
   register("Conv2DBackpropInput", (inputs, backend, attrs) =>
-    conv2dBackpropInput(tf, backend, inputs.dy, inputs.filter, attrs as unknown as ConvAttrs & { inputShape: number[] }),
+    conv2dBackpropInput(tf, backend, input(inputs, "dy"), input(inputs, "filter"), attrs as unknown as ConvAttrs & { inputShape: number[] }),
   );
   const wasmTile = tf.getKernel("Tile", BACKEND);
   if (wasmTile == null) throw new Error("wasm backend has no Tile kernel");
   const tileFallback = wasmTile.kernelFunc as unknown as Parameters<typeof makeTile>[0];
   // Keep the original setup: the fallback needs the wasm function it binds.
-  register("Tile", makeTile(tileFallback), wasmTile.setupFunc as ((backend: KernelBackend) => void) | undefined);
+  register("Tile", makeTile(tileFallback), wasmTile.setupFunc);
   register("DepthwiseConv2dNativeBackpropFilter", (inputs, backend, attrs) =>
-    depthwiseBackpropFilter(tf, backend, inputs.x, inputs.dy, attrs as unknown as ConvAttrs & { filterShape: number[] }),
+    depthwiseBackpropFilter(tf, backend, input(inputs, "x"), input(inputs, "dy"), attrs as unknown as ConvAttrs & { filterShape: number[] }),
   );
   register("DepthwiseConv2dNativeBackpropInput", (inputs, backend, attrs) =>
-    depthwiseBackpropInput(tf, backend, inputs.dy, inputs.filter, attrs as unknown as ConvAttrs & { inputShape: number[] }),
+    depthwiseBackpropInput(tf, backend, input(inputs, "dy"), input(inputs, "filter"), attrs as unknown as ConvAttrs & { inputShape: number[] }),
   );
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Tensor, Tensor4D } from "@tensorflow/tfjs";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 let tf: TF;
@@ -18,7 +19,7 @@ function values(size: number, seed: number): Float32Array {
   return out;
 }
 
-type Op = (tf: TF, x: import("@tensorflow/tfjs").Tensor4D, w: import("@tensorflow/tfjs").Tensor4D) => import("@tensorflow/tfjs").Tensor4D;
+type Op = (tf: TF, x: Tensor4D, w: Tensor4D) => Tensor;
 
 /** Gradients of sum(op(x, w) * r) w.r.t. x and w on the given backend, read back as arrays. */
 async function gradsOn(backend: string, op: Op, xShape: number[], wShape: number[]) {
@@ -27,9 +28,7 @@ async function gradsOn(backend: string, op: Op, xShape: number[], wShape: number
   const w = tf.tensor4d(values(wShape.reduce((a, b) => a * b), 2), wShape as [number, number, number, number]);
   const yShape = tf.tidy(() => op(tf, x, w).shape);
   const r = tf.tensor(values(yShape.reduce((a, b) => a * b), 3), yShape);
-  const [dx, dw] = tf.grads((a: import("@tensorflow/tfjs").Tensor, b: import("@tensorflow/tfjs").Tensor) =>
-    tf.sum(tf.mul(op(tf, a as import("@tensorflow/tfjs").Tensor4D, b as import("@tensorflow/tfjs").Tensor4D), r)),
-  )([x, w]);
+  const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(op(tf, a as Tensor4D, b as Tensor4D), r)))([x, w]);
   const result = { dx: await dx.data(), dw: await dw.data(), dxShape: dx.shape, dwShape: dw.shape };
   tf.dispose([x, w, r, dx, dw]);
   return result;
@@ -103,7 +102,7 @@ describe("depthwise conv gradients on wasm match cpu", () => {
       (t, x, w) => {
         const [n, h, wd, c] = x.shape;
         const rows = t.pad(t.reshape(x, [n, h, 1, wd, 1, c]), [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]);
-        const up = t.reshape(rows, [n, h * 2, wd * 2, c]);
+        const up = t.reshape(rows, [n, h * 2, wd * 2, c]) as Tensor4D;
         return t.depthwiseConv2d(up, w, 1, "same");
       },
       [2, 5, 5, 3],
@@ -120,8 +119,8 @@ describe("other ops a ResNet needs have wasm gradients", () => {
         const { mean, variance } = t.moments(y, [0, 1, 2]);
         const bn = t.relu(t.batchNorm(y, mean, variance, t.zeros([4]), t.fill([4], 1.5), 1e-3));
         const sum = t.add(bn, t.conv2d(x, w, 1, "same"));
-        const pooled = t.mean(t.avgPool(sum, 2, 2, "valid"), [1, 2]);
-        const logits = t.matMul(pooled, t.tensor2d(values(pooled.shape[1] * 3, 7), [pooled.shape[1], 3]));
+        const pooled = t.mean(t.avgPool(sum as Tensor4D, 2, 2, "valid"), [1, 2]);
+        const logits = t.matMul(pooled, t.tensor2d(values(4 * 3, 7), [4, 3]));
         const loss = t.losses.softmaxCrossEntropy(t.oneHot([0, 2], 3), logits);
         return t.reshape(loss, [1, 1, 1, 1]);
       },
