@@ -18,6 +18,7 @@ export class RequestError extends Error {
   }
 }
 
+/** One backend per worker: the first request picks it (init's preference, or the default order). */
 let backend: Promise<BrowserBackend> | null = null;
 
 function ensureBackend(params: ParamsOf<"init"> = {}): Promise<BrowserBackend> {

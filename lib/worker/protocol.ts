@@ -11,6 +11,7 @@ import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
 
 export type { BackendFailure, BackendName };
 
+/** Sent first. A worker initialises one backend; later init calls report it and ignore their preference. */
 export interface InitParams {
   /** Backend to try first (e.g. from ?backend=wasm); the others follow if it fails. */
   backend?: BackendName;
