@@ -7,7 +7,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buParamCount, decoderMacs, encoderMacs, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
-import { layersBackbone } from "@/lib/models/backbone";
+import { cutShape } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { headMacs } from "@/lib/models/macs";
 import { validateManifest, type ModelManifest, type SplitPoint } from "@/lib/models/manifest";
@@ -17,13 +17,12 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const DIR = path.join(ROOT, "public/models/digits");
 const tf = await initNodeTf();
 const model = await loadLayersModelFromFile(tf, path.join(DIR, "backbone/model.json"));
-const backbone = layersBackbone(model);
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/digits-bu.config.json"), "utf8"));
 const { total } = headMacs(model);
 
 const splits: SplitPoint[] = [];
 for (const sc of config.splits) {
-  const shape = tf.tidy(() => backbone.head(tf.zeros([1, 28, 28, 1]), { tensors: [{ node: sc.node }] } as SplitPoint)[0].shape.slice(1));
+  const shape = cutShape(model, sc.node);
   const head = headMacs(model, sc.node).head;
   const rates = [];
   for (let r = 0; r < sc.lambdas.length; r++) {

@@ -9,12 +9,12 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
-import { exportTables } from "@/lib/bottleneck/entropy-model";
+import { exportTables, rescaleEntropyParams } from "@/lib/bottleneck/entropy-model";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainBottleneckUnit } from "@/lib/bottleneck/train";
 import { createRng } from "@/lib/data/prng";
 import { loadMnist } from "@/lib/data/mnist";
-import { layersBackbone } from "@/lib/models/backbone";
+import { cutShape, layersBackbone } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import type { SplitPoint } from "@/lib/models/manifest";
 import { initNodeTf, type TF } from "@/lib/tf/node";
@@ -26,7 +26,8 @@ interface SplitConfig {
   label: string;
   latentChannels: number;
   stride: number;
-  step: number;
+  /** Quantizer step of each rate level, in training order (best quality first), like lambdas. */
+  steps: number[];
   firstSteps: number;
   nextSteps: number;
   lambdas: number[];
@@ -54,11 +55,9 @@ const command = `npm run train:digits:bu${process.argv.length > 2 ? " -- " + pro
 for (const sc of config.splits as SplitConfig[]) {
   if (only && only !== sc.id) continue;
   const started = Date.now();
-  const probe = tf.tidy(() => backbone.head(tf.zeros([1, 28, 28, 1]), { tensors: [{ node: sc.node }] } as SplitPoint)[0]);
-  const inShape = probe.shape.slice(1) as [number, number, number];
-  probe.dispose();
+  const inShape = cutShape(model, sc.node);
   const split = { tensors: [{ node: sc.node, shape: inShape, nonNegative: true }] } as unknown as SplitPoint;
-  const cfgBase = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.step, nonNegative: true };
+  const cfgBase = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: true };
 
   // Variance of the split tensor over 512 training digits, so the feature MSE is relative.
   const featureVariance = tf.tidy(() => {
@@ -84,7 +83,13 @@ for (const sc of config.splits as SplitConfig[]) {
   const levels: unknown[] = [];
   for (const [i, lambda] of sc.lambdas.entries()) {
     const rateIndex = sc.lambdas.length - 1 - i;
-    const cfg: BuConfig = { ...cfgBase };
+    const cfg: BuConfig = { ...cfgBase, step: sc.steps[i] };
+    if (i > 0) {
+      // Same latent, coarser step: rescale the density to the new symbol units instead of relearning it.
+      const previous = params;
+      params = rescaleEntropyParams(previous, sc.steps[i - 1] / sc.steps[i]);
+      previous["em.matrix0"].dispose();
+    }
     const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
     const t0 = Date.now();
     const { params: trained, history } = trainBottleneckUnit({
@@ -93,7 +98,7 @@ for (const sc of config.splits as SplitConfig[]) {
       nextBatch,
       tail: (r) => backbone.tail([r], split)[0] as Tensor2D,
       steps,
-      learningRate: config.learningRate,
+      learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
       lambda,
       klWeight: config.klWeight,
       featureVariance,

@@ -63,6 +63,18 @@ export function likelihood(params: Record<string, tf.Tensor>, z: tf.Tensor3D): t
   });
 }
 
+/**
+ * The same density for symbols scaled by `factor` (a quantizer step divided by `factor`): CDF'(z) = CDF(z / factor).
+ * Only the first layer's weights change, so a BU warm-started at a new step keeps what its entropy model learned.
+ */
+export function rescaleEntropyParams(params: Record<string, tf.Tensor>, factor: number): Record<string, tf.Tensor> {
+  const first = tf.tidy(() => {
+    const w = tf.div(tf.softplus(params["em.matrix0"]), factor);
+    return tf.log(tf.sub(tf.exp(w), 1)); // inverse softplus
+  });
+  return { ...params, "em.matrix0": first };
+}
+
 /** Rearranges a channels-last latent [B, H, W, C] into [C, 1, B*H*W] for the per-channel density. */
 export function channelsFirst(latent: tf.Tensor4D): tf.Tensor3D {
   const c = latent.shape[3];

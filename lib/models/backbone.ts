@@ -16,6 +16,12 @@ export interface Backbone {
   dispose(): void;
 }
 
+/** Shape (without batch) in which a layer's output travels: [H, W, C], or [1, 1, C] for a flat output. */
+export function cutShape(model: tf.LayersModel, node: string): [number, number, number] {
+  const shape = (model.getLayer(node).output as tf.SymbolicTensor).shape.slice(1) as number[];
+  return (shape.length === 3 ? shape : [1, 1, shape[shape.length - 1]]) as [number, number, number];
+}
+
 /**
  * Cut tensors travel as [B, H, W, C]; a flat [B, C] layer output (after global pooling, say) is carried as
  * [B, 1, 1, C] and flattened again before the tail.
