@@ -151,17 +151,16 @@ function conv2dBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy:
 function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy: TensorInfo, attrs: ConvAttrs & { filterShape: number[] }) {
   const k = new KernelScope(tf, backend);
   const info = convGeometry(tf, x.shape, attrs.filterShape, attrs, true);
+  // tfjs-core itself refuses depthwise gradients with dilation > 1, so only dilation 1 reaches this kernel.
+  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
+    throw new Error("DepthwiseConv2dNativeBackpropFilter on wasm supports dilation 1 only");
+  }
   const [n, , , c] = x.shape;
   const [fh, fw, , m] = attrs.filterShape;
   const [sh, sw] = [info.strideHeight, info.strideWidth];
-  const [dh, dw] = [info.dilationHeight, info.dilationWidth];
-  if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) throw new Error("stride and dilation cannot both exceed 1");
   const [oh, ow] = [dy.shape[1], dy.shape[2]];
-  // With dilation d the taps sit at i*d; build the full dilated window, then keep every d-th tap.
-  const spanH = (fh - 1) * dh + 1;
-  const spanW = (fw - 1) * dw + 1;
-  const needH = (oh - 1) * sh + spanH;
-  const needW = (ow - 1) * sw + spanW;
+  const needH = (oh - 1) * sh + fh;
+  const needW = (ow - 1) * sw + fw;
   const { top, left } = info.padInfo;
   const padded = k.padOrCrop(x, [
     [0, 0],
@@ -175,22 +174,9 @@ function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, 
     strides: [1, 1],
     pad: "valid",
     dilations: [sh, sw],
-  }); // [1, spanH, spanW, N*C*m]
-  const perBatch = k.reshape(conv, [spanH, spanW, n, c * m]);
-  let summed = k.run("Sum", { x: perBatch }, { axis: [2], keepDims: false }); // [spanH, spanW, C*m]
-  if (dh > 1 || dw > 1) {
-    summed = k.reshape(summed, [1, spanH, spanW, c * m]);
-    summed = k.run("StridedSlice", { x: summed }, {
-      begin: [0, 0, 0, 0],
-      end: [1, spanH, spanW, c * m],
-      strides: [1, dh, dw, 1],
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0,
-    });
-  }
+  }); // [1, fh, fw, N*C*m]
+  const perBatch = k.reshape(conv, [fh, fw, n, c * m]);
+  const summed = k.run("Sum", { x: perBatch }, { axis: [2], keepDims: false }); // [fh, fw, C*m]
   return k.finish(k.reshape(summed, [fh, fw, c, m]));
 }
 

@@ -76,6 +76,19 @@ describe("conv2d gradients on wasm match cpu", () => {
   }
 });
 
+describe("transposed conv (a conv2d dX run forward) and its gradients on wasm match cpu", () => {
+  const cases: Array<[string, number[], number[], number, "same" | "valid", number[]]> = [
+    ["1x1 s1", [2, 5, 5, 6], [1, 1, 4, 6], 1, "same", [2, 5, 5, 4]],
+    ["3x3 s2 same", [2, 4, 4, 3], [3, 3, 2, 3], 2, "same", [2, 8, 8, 2]],
+    ["3x3 s2 valid, odd output", [2, 4, 4, 3], [3, 3, 2, 3], 2, "valid", [2, 9, 9, 2]],
+  ];
+  for (const [name, xShape, wShape, stride, pad, outShape] of cases) {
+    it(name, async () => {
+      await compare((t, x, w) => t.conv2dTranspose(x, w, outShape as [number, number, number, number], stride, pad), xShape, wShape);
+    });
+  }
+});
+
 describe("depthwise conv gradients on wasm match cpu", () => {
   const cases: Array<[string, number[], number[], number, "same" | "valid"]> = [
     ["3x3 s1 same", [2, 8, 8, 3], [3, 3, 3, 1], 1, "same"],
