@@ -27,8 +27,9 @@ export function klDivergence(teacherLogits: tf.Tensor2D, studentLogits: tf.Tenso
 export function rdLoss(opts: {
   features: tf.Tensor4D;
   reconstruction: tf.Tensor4D;
-  teacherLogits: tf.Tensor2D;
-  studentLogits: tf.Tensor2D;
+  teacherLogits: tf.Tensor2D | null;
+  /** Null when klWeight is 0: no output distillation. */
+  studentLogits: tf.Tensor2D | null;
   bits: tf.Scalar;
   lambda: number;
   klWeight: number;
@@ -36,7 +37,7 @@ export function rdLoss(opts: {
 }): RdTerms {
   const batch = opts.features.shape[0];
   const featureMse = tf.div(tf.mean(tf.squaredDifference(opts.features, opts.reconstruction)), opts.featureVariance) as tf.Scalar;
-  const kl = klDivergence(opts.teacherLogits, opts.studentLogits);
+  const kl = opts.teacherLogits && opts.studentLogits ? klDivergence(opts.teacherLogits, opts.studentLogits) : tf.scalar(0);
   const bitsPerImage = tf.div(opts.bits, batch) as tf.Scalar;
   const loss = tf.addN([featureMse, tf.mul(kl, opts.klWeight), tf.mul(bitsPerImage, opts.lambda)]) as tf.Scalar;
   return { loss, featureMse, kl, bitsPerImage };

@@ -12,7 +12,7 @@ export interface TrainOptions {
   /** Initial values (fresh or a neighbouring rate level's); the result is new tensors. */
   init: BuParams;
   /** Next training batch: the head's output at the split and the unsplit model's logits for it. */
-  nextBatch: (step: number) => { features: tf.Tensor4D; teacherLogits: tf.Tensor2D };
+  nextBatch: (step: number) => { features: tf.Tensor4D; teacherLogits: tf.Tensor2D | null };
   /** The frozen tail: split tensor -> logits. Gradients flow through it, its weights stay fixed. */
   tail: (x: tf.Tensor4D) => tf.Tensor2D;
   steps: number;
@@ -33,13 +33,14 @@ const roundStraightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
   gradFunc: (dy: tf.Tensor) => dy,
 })) as (x: tf.Tensor) => tf.Tensor;
 
-export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance">) {
+export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D | null, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance">) {
   const latent = tf.div(encode(cfg, p, features, true), cfg.step) as tf.Tensor4D;
   // Additive uniform noise stands in for rounding in the rate term; the decoder sees real rounding.
   const noisy = tf.add(latent, tf.randomUniform(latent.shape, -0.5, 0.5, "float32", noiseSeed)) as tf.Tensor4D;
   const bits = latentBits(p, noisy);
   const reconstruction = decode(cfg, p, tf.mul(roundStraightThrough(latent), cfg.step) as tf.Tensor4D, true);
-  const studentLogits = tail(reconstruction);
+  // With no output term (detection models train on features alone) the tail is not run at all.
+  const studentLogits = o.klWeight > 0 ? tail(reconstruction) : null;
   return rdLoss({ features, reconstruction, teacherLogits, studentLogits, bits, ...o });
 }
 
@@ -65,7 +66,7 @@ export function trainBottleneckUnit(o: TrainOptions): { params: BuParams; histor
       false,
       trainable,
     );
-    tf.dispose([features, teacherLogits]);
+    tf.dispose(teacherLogits ? [features, teacherLogits] : [features]);
     if (terms) {
       history.push({ step, ...terms });
       o.onLog?.(step, terms);
