@@ -12,12 +12,16 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wasmDist = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
+// The CenterNet detector ships inside @vladmandic/human (MIT); its weights are served, never committed.
+const humanModels = "node_modules/@vladmandic/human/models";
 
 /** @type {{ from: string; to: string }[]} */
 export const COPIES = [
   { from: `${wasmDist}/tfjs-backend-wasm.wasm`, to: "wasm/tfjs-backend-wasm.wasm" },
   { from: `${wasmDist}/tfjs-backend-wasm-simd.wasm`, to: "wasm/tfjs-backend-wasm-simd.wasm" },
   { from: `${wasmDist}/tfjs-backend-wasm-threaded-simd.wasm`, to: "wasm/tfjs-backend-wasm-threaded-simd.wasm" },
+  { from: `${humanModels}/centernet.json`, to: "models/centernet/centernet.json" },
+  { from: `${humanModels}/centernet.bin`, to: "models/centernet/centernet.bin" },
 ];
 
 function upToDate(src, dst) {
