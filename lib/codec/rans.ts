@@ -6,9 +6,13 @@
 import { BitstreamError } from "./errors";
 import { PRECISION, TOTAL, escapeDistance, type EntropyTables } from "./tables";
 
+// Local copies of the table constants: an imported binding costs a load and a hole check at every use in
+// optimised code, a module-local const is folded into the instructions.
+const SCALE: number = PRECISION;
+const M: number = TOTAL;
 const L = 1 << 23;
-const MASK = TOTAL - 1;
-const NIBBLE_FREQ = TOTAL >> 4;
+const MASK = M - 1;
+const NIBBLE_FREQ = M >> 4;
 /** Enough nibbles for any escape distance of an int32 value. */
 const MAX_NIBBLES = 9;
 
@@ -33,14 +37,14 @@ function grow(o: Out): void {
 
 /** Pushes one (start, freq) step; returns the new state. Used for the rare escape path. */
 function put(o: Out, x: number, start: number, freq: number): number {
-  const xmax = (L >>> PRECISION << 8) * freq;
+  const xmax = (L >>> SCALE << 8) * freq;
   while (x >= xmax) {
     if (o.pos === 0) grow(o);
     o.buf[--o.pos] = x & 0xff;
     x >>>= 8;
   }
   const q = (x / freq) | 0;
-  return q * TOTAL + (x - q * freq) + start;
+  return q * M + (x - q * freq) + start;
 }
 
 /** Escape tail, pushed in reverse so the decoder reads: nibble count, then nibbles most significant first. */
@@ -86,7 +90,7 @@ export function ransEncode(segments: Segment[]): Uint8Array {
       const base = c * stride + k;
       const start = cdf[base];
       const freq = cdf[base + 1] - start;
-      const xmax = (L >>> PRECISION << 8) * freq;
+      const xmax = (L >>> SCALE << 8) * freq;
       while (x >= xmax) {
         if (pos === 0) {
           o.buf = buf;
@@ -99,7 +103,7 @@ export function ransEncode(segments: Segment[]): Uint8Array {
         x >>>= 8;
       }
       const q = (x / freq) | 0;
-      x = q * TOTAL + (x - q * freq) + start;
+      x = q * M + (x - q * freq) + start;
       if (--c < 0) c = channels - 1;
     }
   }
@@ -119,7 +123,7 @@ export function ransEncode(segments: Segment[]): Uint8Array {
  * but with dozens of channels it falls out of cache and decodes several times slower.
  */
 const LOOKUP_BITS = 10;
-const LOOKUP_SHIFT = PRECISION - LOOKUP_BITS;
+const LOOKUP_SHIFT = SCALE - LOOKUP_BITS;
 const lookups = new WeakMap<EntropyTables, Uint16Array>();
 
 function lookupFor(t: EntropyTables): Uint16Array {
@@ -139,6 +143,28 @@ function lookupFor(t: EntropyTables): Uint16Array {
   return lut;
 }
 
+/**
+ * Fewest bits any valid stream can spend on `count` symbols of these tables. Each symbol grows the coder's
+ * information by at least its cost, -log2(freq / TOTAL), less a rounding loss below 0.0114 bits (the state
+ * is at least 128 times the frequency when a symbol goes in); escape tails only add to it.
+ */
+const ROUNDING_LOSS_BITS = 0.0114;
+const minimumBitsPerRound = new WeakMap<EntropyTables, number>();
+
+function minimumBits(t: EntropyTables, count: number): number {
+  let perRound = minimumBitsPerRound.get(t);
+  if (perRound === undefined) {
+    perRound = 0;
+    for (let c = 0; c < t.channels; c++) {
+      let maxFreq = 1;
+      for (let k = 0, row = c * t.stride; k < t.cdfLength[c] - 1; k++) maxFreq = Math.max(maxFreq, t.cdf[row + k + 1] - t.cdf[row + k]);
+      perRound += SCALE - Math.log2(maxFreq) - ROUNDING_LOSS_BITS;
+    }
+    minimumBitsPerRound.set(t, perRound);
+  }
+  return (count / t.channels) * perRound;
+}
+
 function corrupt(detail: string): never {
   throw new BitstreamError("corrupt-payload", detail);
 }
@@ -153,7 +179,7 @@ interface In {
 function getNibble(s: In): number {
   const slot = s.x & MASK;
   const nib = slot >>> 12;
-  let x = NIBBLE_FREQ * (s.x >>> PRECISION) + slot - nib * NIBBLE_FREQ;
+  let x = NIBBLE_FREQ * (s.x >>> SCALE) + slot - nib * NIBBLE_FREQ;
   while (x < L) {
     if (s.pos >= s.bytes.length) corrupt("ran out of bytes");
     x = (x << 8) | s.bytes[s.pos++];
@@ -181,12 +207,20 @@ export function ransDecode(bytes: Uint8Array, segments: { count: number; tables:
   if (end < 4) throw new BitstreamError("truncated", "the coded payload is shorter than its 4-byte state");
   let x = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
   if (x < L || x >= 2 ** 31) corrupt("initial state out of range");
+  // A stream holds at most 31 bits in its final state and 8 per further byte, and starts from 23 bits
+  // (L = 2^23); so a payload far too short for the declared symbols is refused before their arrays exist.
+  let needed = 0;
+  for (const seg of segments) {
+    if (seg.count % seg.tables.channels !== 0) throw new BitstreamError("table-mismatch", `${seg.count} symbols do not fill ${seg.tables.channels} channels`);
+    needed += minimumBits(seg.tables, seg.count);
+  }
+  if (needed > 8 * end - 24 + 64) corrupt(`${end} bytes are too short for the declared symbols (at least ${Math.ceil(needed / 8)} needed)`);
   let pos = 4;
+  const safeEnd = end - 2;
   const esc: In = { bytes, x, pos };
   const out: Int32Array[] = [];
   for (const seg of segments) {
     const { channels, stride, cdf, cdfLength, offset } = seg.tables;
-    if (seg.count % channels !== 0) throw new BitstreamError("table-mismatch", `${seg.count} symbols do not fill ${channels} channels`);
     const lut = lookupFor(seg.tables);
     const symbols = new Int32Array(seg.count);
     for (let i = 0, c = 0; i < seg.count; i++) {
@@ -195,10 +229,20 @@ export function ransDecode(bytes: Uint8Array, segments: { count: number; tables:
       let k = lut[(c << LOOKUP_BITS) | (slot >>> LOOKUP_SHIFT)];
       while (cdf[row + k + 1] <= slot) k++;
       const start = cdf[row + k];
-      x = (cdf[row + k + 1] - start) * (x >>> PRECISION) + slot - start;
-      while (x < L) {
-        if (pos >= end) corrupt("ran out of bytes");
-        x = (x << 8) | bytes[pos++];
+      x = (cdf[row + k + 1] - start) * (x >>> SCALE) + slot - start;
+      if (pos <= safeEnd) {
+        // At most two bytes come in per symbol; pull them in without branches, which the CPU cannot predict.
+        let need = (x - L) >>> 31;
+        x = (x << (need << 3)) | (bytes[pos] & -need);
+        pos += need;
+        need = (x - L) >>> 31;
+        x = (x << (need << 3)) | (bytes[pos] & -need);
+        pos += need;
+      } else {
+        while (x < L) {
+          if (pos >= end) corrupt("ran out of bytes");
+          x = (x << 8) | bytes[pos++];
+        }
       }
       const support = cdfLength[c] - 2;
       if (k < support) symbols[i] = offset[c] + k;

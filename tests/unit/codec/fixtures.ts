@@ -126,6 +126,13 @@ export function withFreshCrc(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Index of the first difference between two symbol arrays, or -1; toEqual is far too slow on millions. */
+export function firstDifference(a: Int32Array, b: Int32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
 export function caught(fn: () => unknown): unknown {
   try {
     fn();

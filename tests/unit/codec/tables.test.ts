@@ -41,7 +41,7 @@ describe("quantizePmf", () => {
       const probs = Array.from({ length: n }, (_, i) =>
         kind === 0 ? rng.next() : kind === 1 ? (rng.next() < 0.5 ? 0 : 1e-12) : kind === 2 ? (i === 0 ? 1 : 1e-9) : Math.exp(-i / 3),
       );
-      if (probs.every((p) => p === 0)) probs[0] = 1;
+      if (!probs.some((p) => p > 0)) probs[0] = 1;
       expectValidFreq(quantizePmf(probs));
     }
   });
