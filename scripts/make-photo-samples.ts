@@ -1,0 +1,95 @@
+/**
+ * Builds the shipped sample photos (public/samples/photos/*.jpg + photos.json) from license-clean originals
+ * unpacked at authoring time into .tmp/ (never fetched at build or run time):
+ *   apt-get download python3-skimage && dpkg -x python3-skimage_*.deb .tmp/skimage/x
+ *   (cd .tmp/stdlib && npm pack @stdlib/datasets-img-<name> && tar xzf ...)   for the four names below
+ * Each photo is box-filtered down to at most 640 px on its long side, grey ones are copied into three
+ * channels, and it is written as a quality-90 JPEG (jpeg-js). Credits: public/samples/photos/CREDITS.md.
+ *
+ *   npx tsx scripts/make-photo-samples.ts
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
+import type { PhotoIndex, PhotoSample, RgbImage } from "@/lib/data/photos";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT = path.join(ROOT, "public/samples/photos");
+const SKIMAGE = path.join(ROOT, ".tmp/skimage/x/usr/lib/python3/dist-packages/skimage/data");
+const STDLIB = (name: string) => path.join(ROOT, `.tmp/stdlib/stdlib-datasets-img-${name}-0.2.3/package/data/image.jpg`);
+const MAX_SIDE = 640;
+
+const skimage = "Debian package python3-skimage 0.19.3-8 (scikit-image data)";
+const stdlib = (name: string) => `npm package @stdlib/datasets-img-${name} 0.2.3 (Getty Open Content Program)`;
+const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string })[] = [
+  { id: "astronaut", title: "Astronaut Eileen Collins", from: path.join(SKIMAGE, "astronaut.png"), source: skimage, original: "skimage/data/astronaut.png", license: "Public domain (NASA)", heldOut: false },
+  { id: "chelsea", title: "Chelsea the cat", from: path.join(SKIMAGE, "chelsea.png"), source: skimage, original: "skimage/data/chelsea.png", license: "CC0 (photographer Stefan van der Walt)", heldOut: true },
+  { id: "coffee", title: "Cup of coffee", from: path.join(SKIMAGE, "coffee.png"), source: skimage, original: "skimage/data/coffee.png", license: "CC0 (photographer Rachel Michetti)", heldOut: false },
+  { id: "rocket", title: "Falcon 9 on the launch pad", from: path.join(SKIMAGE, "rocket.jpg"), source: skimage, original: "skimage/data/rocket.jpg", license: "Public domain (SpaceX)", heldOut: false },
+  { id: "camera", title: "Cameraman (grey)", from: path.join(SKIMAGE, "camera.png"), source: skimage, original: "skimage/data/camera.png", license: "CC0 (photographer Lav Varshney)", heldOut: true },
+  { id: "clock", title: "Clock in motion (grey)", from: path.join(SKIMAGE, "clock_motion.png"), source: skimage, original: "skimage/data/clock_motion.png", license: "Public domain (photographer Stefan van der Walt)", heldOut: false },
+  { id: "airplane", title: "Airplane viewed from above (F. Azari, 1914-1929)", from: STDLIB("airplane-from-above"), source: stdlib("airplane-from-above"), original: "data/image.jpg", license: "CC0", heldOut: false },
+  { id: "dust-bowl-home", title: "Abandoned Dust Bowl home (D. Lange, about 1935-1940)", from: STDLIB("dust-bowl-home"), source: stdlib("dust-bowl-home"), original: "data/image.jpg", license: "CC0", heldOut: false },
+  { id: "house-cat", title: "Animal locomotion: house cat (E. Muybridge, 1887)", from: STDLIB("locomotion-house-cat"), source: stdlib("locomotion-house-cat"), original: "data/image.jpg", license: "CC0", heldOut: false },
+  { id: "nagasaki-boats", title: "Boats in river, Nagasaki (F. Beato, about 1865)", from: STDLIB("nagasaki-boats"), source: stdlib("nagasaki-boats"), original: "data/image.jpg", license: "CC0", heldOut: true },
+];
+
+async function readRgb(file: string): Promise<RgbImage> {
+  const bytes = await readFile(file);
+  if (file.endsWith(".png")) {
+    const png = PNG.sync.read(bytes);
+    const pixels = new Uint8Array(png.width * png.height * 3);
+    for (let i = 0; i < png.width * png.height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = png.data[4 * i + k];
+    return { width: png.width, height: png.height, pixels };
+  }
+  const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+  const pixels = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = data[4 * i + k];
+  return { width, height, pixels };
+}
+
+/** Area-average downscale (each output pixel averages the source pixels it covers, with fractional edges). */
+function shrink(img: RgbImage, maxSide: number): RgbImage {
+  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
+  if (scale === 1) return img;
+  const width = Math.round(img.width * scale);
+  const height = Math.round(img.height * scale);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  const pixels = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const acc = [0, 0, 0];
+      let total = 0;
+      for (let v = Math.floor(y * sy); v < Math.ceil((y + 1) * sy); v++) {
+        const wy = Math.min(v + 1, (y + 1) * sy) - Math.max(v, y * sy);
+        for (let u = Math.floor(x * sx); u < Math.ceil((x + 1) * sx); u++) {
+          const w = wy * (Math.min(u + 1, (x + 1) * sx) - Math.max(u, x * sx));
+          for (let k = 0; k < 3; k++) acc[k] += w * img.pixels[3 * (v * img.width + u) + k];
+          total += w;
+        }
+      }
+      for (let k = 0; k < 3; k++) pixels[3 * (y * width + x) + k] = Math.round(acc[k] / total);
+    }
+  }
+  return { width, height, pixels };
+}
+
+await mkdir(OUT, { recursive: true });
+const samples: PhotoSample[] = [];
+for (const { from, ...s } of SOURCES) {
+  const img = shrink(await readRgb(from), MAX_SIDE);
+  const rgba = new Uint8Array(img.width * img.height * 4);
+  for (let i = 0; i < img.width * img.height; i++) {
+    for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[3 * i + k];
+    rgba[4 * i + 3] = 255;
+  }
+  const file = `${s.id}.jpg`;
+  const bytes = jpeg.encode({ data: rgba, width: img.width, height: img.height }, 90).data;
+  await writeFile(path.join(OUT, file), bytes);
+  samples.push({ ...s, file, width: img.width, height: img.height });
+  console.log(`${file}: ${img.width}x${img.height}, ${bytes.length} bytes${s.heldOut ? " (held out)" : ""}`);
+}
+const index: PhotoIndex = { samples };
+await writeFile(path.join(OUT, "photos.json"), JSON.stringify(index, null, 1) + "\n");
