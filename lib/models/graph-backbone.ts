@@ -1,0 +1,58 @@
+/**
+ * A frozen tf.GraphModel (a converted TensorFlow graph such as CenterNet) cut at named nodes. The graph's own
+ * executor runs both halves: the head asks for the cut nodes, the tail feeds them back in by name and asks for
+ * the outputs, so tail(head(x)) is the very computation the unsplit model does. A split point with several
+ * tensors must be a complete cut: the tail may need nothing from before it (the executor throws otherwise).
+ *
+ * Converted graphs often fix the batch size at 1 (this CenterNet does), so a batch runs image by image and the
+ * per-image results are stacked along axis 0.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Backbone } from "./backbone";
+
+function unstackBatch(x: tf.Tensor): tf.Tensor[] {
+  return x.shape[0] === 1 ? [x] : tf.split(x, x.shape[0], 0);
+}
+
+function execute(model: tf.GraphModel, inputs: tf.Tensor | tf.NamedTensorMap, nodes: string[]): tf.Tensor[] {
+  const out = model.execute(inputs, nodes);
+  return Array.isArray(out) ? out : [out];
+}
+
+/**
+ * Runs `nodes` for each image's feed and stacks each node's results along the batch axis. Everything happens
+ * in tf.tidy and a fresh tensor comes back (a concat, or a clone for one image): a requested node may be an
+ * Identity of a weight, and the tensor the executor returns for it is then the weight itself, which must
+ * never be disposed.
+ */
+function runPerImage(model: tf.GraphModel, feeds: () => (tf.Tensor | tf.NamedTensorMap)[], nodes: string[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const perImage = feeds().map((feed) => execute(model, feed, nodes));
+    return nodes.map((_, i) => (perImage.length === 1 ? tf.clone(perImage[0][i]) : tf.concat(perImage.map((r) => r[i]), 0)));
+  });
+}
+
+/** `outputs`: the graph nodes that are the model's answer (for CenterNet, "tower_0/detections"). */
+export function graphBackbone(model: tf.GraphModel, outputs: string[]): Backbone {
+  return {
+    head: (x, split) =>
+      runPerImage(
+        model,
+        () => unstackBatch(x),
+        split.tensors.map((t) => t.node),
+      ) as tf.Tensor4D[],
+    tail: (cut, split) => {
+      if (cut.length !== split.tensors.length) throw new Error(`split ${split.id} cuts ${split.tensors.length} tensors, got ${cut.length}`);
+      return runPerImage(
+        model,
+        () => {
+          const parts = cut.map(unstackBatch);
+          return parts[0].map((_, b) => Object.fromEntries(split.tensors.map((t, i) => [t.node, parts[i][b]])));
+        },
+        outputs,
+      );
+    },
+    predict: (x) => runPerImage(model, () => unstackBatch(x), outputs),
+    dispose: () => model.dispose(),
+  };
+}
