@@ -11,7 +11,7 @@ export interface Rng {
   laplace(mu: number, b: number): number;
   /** Cauchy with location mu and scale gamma: heavy tails, no mean. */
   cauchy(mu: number, gamma: number): number;
-  /** Standard-normal-scaled Gaussian (Box-Muller). */
+  /** Gaussian with mean mu and standard deviation sigma (Box-Muller). */
   normal(mu: number, sigma: number): number;
 }
 
