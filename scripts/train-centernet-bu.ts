@@ -1,0 +1,151 @@
+/**
+ * Trains the CenterNet bottleneck units (scripts/centernet-bu.config.json) by feature distillation from the
+ * frozen detector, on random crops and flips of the training photos (held-out photos are never read).
+ * Writes public/models/centernet/bu/<split>/r<k>/u<i>/{bu.json, bu.bin, tables.json} (unit i compresses the
+ * split's i-th cut tensor) and public/models/centernet/bu/<split>/training.json.
+ *
+ *   npm run train:centernet:bu [-- --split head-taps] [-- --steps-scale 0.5] [-- --crops 32] [-- --out <folder>]
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { tablesToJSON } from "@/lib/codec";
+import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
+import { exportTables, rescaleEntropyParams } from "@/lib/bottleneck/entropy-model";
+import { serializeBu } from "@/lib/bottleneck/io";
+import { trainBottleneckUnit } from "@/lib/bottleneck/train";
+import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
+import { decodeJpeg, type PhotoIndex } from "@/lib/data/photos";
+import { createRng } from "@/lib/data/prng";
+import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
+import { graphBackbone } from "@/lib/models/graph-backbone";
+import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
+import type { SplitPoint, SplitTensor } from "@/lib/models/manifest";
+import { initNodeTf } from "@/lib/tf/node";
+
+interface SplitConfig {
+  id: string;
+  latentChannels: number;
+  stride: number;
+  firstSteps: number;
+  nextSteps: number;
+  lambdas: number[];
+  steps: number[];
+}
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const PHOTOS = path.join(ROOT, "public/samples/photos");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const OUT = path.resolve(ROOT, arg("out") ?? "public/models/centernet/bu");
+const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
+const command = `npm run train:centernet:bu${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+
+const tf = await initNodeTf();
+const config = JSON.parse(await readFile(path.join(ROOT, "scripts/centernet-bu.config.json"), "utf8"));
+const only = arg("split");
+const stepsScale = Number(arg("steps-scale") ?? 1);
+const cropCount = Number(arg("crops") ?? config.crops);
+const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.id === only);
+const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), CENTERNET_OUTPUTS);
+
+// Every cut tensor of every split to train, computed once per crop and kept as plain arrays.
+const cuts = splitConfigs.map((sc) => {
+  const cut = CENTERNET_CUTS.find((c) => c.id === sc.id);
+  if (!cut) throw new Error(`no CenterNet cut named ${sc.id}`);
+  return cut;
+});
+const tensors: SplitTensor[] = cuts.flatMap((c) => c.tensors);
+const index = JSON.parse(await readFile(path.join(PHOTOS, "photos.json"), "utf8")) as PhotoIndex;
+const training = index.samples.filter((s) => !s.heldOut);
+const images = await Promise.all(training.map(async (s) => decodeJpeg(new Uint8Array(await readFile(path.join(PHOTOS, s.file))))));
+log(`${training.length} training photos (${training.map((s) => s.id).join(", ")}), ${cropCount} crops, ${tensors.length} cut tensors`);
+
+const cropRng = createRng(config.seed);
+const cache: Float32Array[][] = tensors.map(() => []);
+const t0 = Date.now();
+for (let k = 0; k < cropCount; k++) {
+  const x = cropInput(tf, images[k % images.length], randomCropBox(cropRng), CENTERNET_INPUT.size);
+  const feats = backbone.head(x, { tensors } as SplitPoint);
+  feats.forEach((f, i) => cache[i].push(f.dataSync() as Float32Array));
+  tf.dispose([x, ...feats]);
+}
+log(`cut tensors of ${cropCount} crops in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+/** Variance of one cut tensor over all cached crops, so the feature MSE is relative. */
+function variance(data: Float32Array[]): number {
+  let sum = 0;
+  let sq = 0;
+  let n = 0;
+  for (const d of data) for (const v of d) (sum += v), (sq += v * v), n++;
+  return sq / n - (sum / n) ** 2;
+}
+
+for (const [s, sc] of splitConfigs.entries()) {
+  const started = Date.now();
+  const cut = cuts[s];
+  const units: unknown[] = [];
+  for (const [u, t] of cut.tensors.entries()) {
+    const data = cache[tensors.indexOf(t)];
+    const inShape = t.shape as [number, number, number];
+    const cfgBase: BuConfig = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: t.nonNegative };
+    const featureVariance = variance(data);
+    log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
+    const per = inShape[0] * inShape[1] * inShape[2];
+    const rng = createRng(config.seed + 100 * (s + 1) + u);
+    const nextBatch = () => {
+      const batch = new Float32Array(config.batchSize * per);
+      for (let b = 0; b < config.batchSize; b++) batch.set(data[Math.floor(rng() * data.length)], b * per);
+      return { features: tf.tensor4d(batch, [config.batchSize, ...inShape]), teacherLogits: null };
+    };
+    let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
+    const levels: unknown[] = [];
+    for (const [i, lambda] of sc.lambdas.entries()) {
+      const rateIndex = sc.lambdas.length - 1 - i;
+      const cfg: BuConfig = { ...cfgBase, step: sc.steps[i] };
+      if (i > 0) {
+        // Same latent, coarser step: rescale the density to the new symbol units instead of relearning it.
+        const previous = params;
+        params = rescaleEntropyParams(previous, sc.steps[i - 1] / sc.steps[i]);
+        previous["em.matrix0"].dispose();
+      }
+      const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
+      const t1 = Date.now();
+      const { params: trained, history } = trainBottleneckUnit({
+        cfg,
+        init: params,
+        nextBatch,
+        tail: () => {
+          throw new Error("feature-only distillation never runs the tail");
+        },
+        steps,
+        learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
+        lambda,
+        klWeight: 0,
+        featureVariance,
+        seed: config.seed + i,
+        logEvery: 50,
+        onLog: (k, v) => log(`${sc.id} u${u} r${rateIndex} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits ${v.bitsPerImage.toFixed(0)}`),
+      });
+      tf.dispose(Object.values(params));
+      params = trained;
+      const tables = exportTables(params, cfg.latentChannels);
+      const { json, bin } = serializeBu(cfg, params);
+      const dir = path.join(OUT, sc.id, `r${rateIndex}`, `u${u}`);
+      await mkdir(dir, { recursive: true });
+      const seconds = (Date.now() - t1) / 1000;
+      await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, seconds, final: history.at(-1) } }, null, 1));
+      await writeFile(path.join(dir, "bu.bin"), bin);
+      await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(tables)));
+      levels.push({ rate: `r${rateIndex}`, lambda, step: cfg.step, steps, seconds, final: history.at(-1) });
+      log(`${sc.id} u${u} r${rateIndex} saved (${seconds.toFixed(0)} s)`);
+    }
+    tf.dispose(Object.values(params));
+    units.push({ unit: `u${u}`, node: t.node, featureVariance, levels });
+  }
+  const record = { command, seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), units };
+  await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
+  log(`${sc.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s, ${tf.memory().numTensors} tensors alive`);
+}
+backbone.dispose();
