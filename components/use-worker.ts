@@ -4,8 +4,11 @@ import { useEffect, useState } from "react";
 import type { WorkerClient } from "@/lib/worker/client";
 import { startSplitscopeWorker } from "@/lib/worker/start";
 
-/** The Splitscope worker for as long as the calling component is mounted; null before the first effect. */
-export function useSplitscopeWorker(): WorkerClient | null {
+/**
+ * The Splitscope worker for as long as the calling component is mounted; null before the first effect.
+ * A new `key` (e.g. another backend choice) terminates the worker and starts a fresh one.
+ */
+export function useSplitscopeWorker(key: string = ""): WorkerClient | null {
   const [client, setClient] = useState<WorkerClient | null>(null);
   useEffect(() => {
     const c = startSplitscopeWorker();
@@ -14,6 +17,6 @@ export function useSplitscopeWorker(): WorkerClient | null {
       c.terminate();
       setClient(null);
     };
-  }, []);
+  }, [key]);
   return client;
 }

@@ -9,9 +9,11 @@ import {
   type RequestType,
   type ResultOf,
   type WorkerError,
+  type WorkerMessage,
   type WorkerRequest,
-  type WorkerResponse,
+  isProgress,
 } from "./protocol";
+import type { Progress } from "./playground-protocol";
 
 /** The part of a Worker the client needs; tests can pass a fake. */
 export interface WorkerLike {
@@ -27,10 +29,11 @@ type Pending = (outcome: Outcome<unknown>) => void;
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<number, (p: Progress) => void>();
   private closed: WorkerError | null = null;
 
   constructor(private readonly worker: WorkerLike) {
-    worker.onmessage = (event) => this.receive(event.data as WorkerResponse);
+    worker.onmessage = (event) => this.receive(event.data as WorkerMessage);
     worker.onerror = (event) => {
       event.preventDefault?.();
       const detail = event.message ? `: ${event.message}` : "";
@@ -41,9 +44,10 @@ export class WorkerClient {
   }
 
   /** Sends a request; typed-array buffers in params are transferred (the caller's copies become empty). */
-  call<K extends RequestType>(type: K, params: ParamsOf<K>): Promise<Outcome<ResultOf<K>>> {
+  call<K extends RequestType>(type: K, params: ParamsOf<K>, onProgress?: (p: Progress) => void): Promise<Outcome<ResultOf<K>>> {
     if (this.closed) return Promise.resolve({ ok: false, error: this.closed });
     const id = this.nextId++;
+    if (onProgress) this.listeners.set(id, onProgress);
     const request = { id, type, params } as WorkerRequest;
     return new Promise((resolve) => {
       this.pending.set(id, resolve as Pending);
@@ -58,10 +62,15 @@ export class WorkerClient {
     this.fail({ code: "terminated", message: "The background worker was stopped." });
   }
 
-  private receive(response: WorkerResponse): void {
+  private receive(response: WorkerMessage): void {
+    if (isProgress(response)) {
+      this.listeners.get(response.id)?.(response.progress);
+      return;
+    }
     const settle = this.pending.get(response.id);
     if (!settle) return;
     this.pending.delete(response.id);
+    this.listeners.delete(response.id);
     settle(response.ok ? { ok: true, value: response.result } : { ok: false, error: response.error });
   }
 
@@ -69,6 +78,7 @@ export class WorkerClient {
     this.closed = error;
     const waiting = [...this.pending.values()];
     this.pending.clear();
+    this.listeners.clear();
     for (const settle of waiting) settle({ ok: false, error });
   }
 }

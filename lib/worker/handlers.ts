@@ -5,12 +5,15 @@
 import { initBrowserBackend, type BrowserBackend } from "@/lib/tf/browser-backend";
 import { assetUrl } from "./asset-url";
 import { runCodecRoundTrip, sumAndMse, validateDemoParams } from "./codec-demo";
+import { loadRegistry, useModel, LoadError } from "./model-store";
+import type { Progress } from "./playground-protocol";
+import { BadInput, decodeFile, runImage, StaleRun } from "./playground-run";
 import type { ParamsOf, RequestType, ResultOf } from "./protocol";
 
 /** A throw that carries a ready sentence and a protocol error code. */
 export class RequestError extends Error {
   constructor(
-    readonly code: "bad-request" | "no-backend",
+    readonly code: "bad-request" | "no-backend" | "stale",
     message: string,
   ) {
     super(message);
@@ -31,12 +34,58 @@ function ensureBackend(params: ParamsOf<"init"> = {}): Promise<BrowserBackend> {
   return backend;
 }
 
-type Handlers = { [K in RequestType]: (params: ParamsOf<K>) => Promise<ResultOf<K>> };
+/** What a handler may do besides answering: report progress on its request. */
+export interface HandlerContext {
+  progress(p: Progress): void;
+}
+
+type Handlers = { [K in RequestType]: (params: ParamsOf<K>, ctx: HandlerContext) => Promise<ResultOf<K>> };
+
+/** Error classes of the playground code -> protocol error values with their sentence. */
+function asRequestError(e: unknown): unknown {
+  if (e instanceof StaleRun) return new RequestError("stale", e.message);
+  if (e instanceof BadInput || e instanceof LoadError) return new RequestError("bad-request", e.message);
+  return e;
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw asRequestError(e);
+  }
+}
 
 export const handlers: Handlers = {
   async init(params) {
     const { tf, backend: name, failures } = await ensureBackend(params);
     return { backend: name, failures, tfVersion: tf.version.tfjs };
+  },
+
+  async "load-model"(params, ctx) {
+    if (typeof params.model !== "string") throw new RequestError("bad-request", "Which model? The request names none.");
+    const { backend: name } = await ensureBackend();
+    const t0 = performance.now();
+    const model = await translated(() => useModel(params.model, (p) => ctx.progress(p)));
+    return { backend: name, registry: await loadRegistry(), manifest: model.manifest, loadMs: performance.now() - t0 };
+  },
+
+  async run(params) {
+    const { tf } = await ensureBackend();
+    const result = await translated(() => runImage(params));
+    return { ...result, numTensors: tf.memory().numTensors };
+  },
+
+  async "decode-bitstream"(params) {
+    if (!(params.bytes instanceof Uint8Array)) throw new RequestError("bad-request", "No bitstream bytes were sent.");
+    await ensureBackend();
+    return translated(() => decodeFile(params.bytes));
+  },
+
+  async memory() {
+    const { tf } = await ensureBackend();
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
   },
 
   async "codec-demo"(params) {

@@ -8,6 +8,7 @@
  * To add a request: add an entry to `Requests` and a handler in lib/worker/handlers.ts.
  */
 import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
+import type { DecodeParams, DecodeResult, LoadModelParams, LoadModelResult, MemoryResult, Progress, RunParams, RunResult } from "./playground-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -53,10 +54,14 @@ export interface CodecDemoResult {
   timingsMs: { encode: number; decode: number; tf: number };
 }
 
-/** Request type -> its parameters and result. */
+/** Request type -> its parameters and result. The playground's requests live in playground-protocol.ts. */
 export interface Requests {
   init: { params: InitParams; result: InitResult };
   "codec-demo": { params: CodecDemoParams; result: CodecDemoResult };
+  "load-model": { params: LoadModelParams; result: LoadModelResult };
+  run: { params: RunParams; result: RunResult };
+  "decode-bitstream": { params: DecodeParams; result: DecodeResult };
+  memory: { params: Record<string, never>; result: MemoryResult };
 }
 
 export type RequestType = keyof Requests;
@@ -73,7 +78,9 @@ export type WorkerErrorCode =
   | "bitstream"
   | "internal"
   | "worker-crashed"
-  | "terminated";
+  | "terminated"
+  /** A newer run replaced this one before it finished; the page ignores it. */
+  | "stale";
 
 export interface WorkerError {
   code: WorkerErrorCode;
@@ -84,6 +91,18 @@ export interface WorkerError {
 export type WorkerResponse =
   | { [K in RequestType]: { id: number; type: K; ok: true; result: ResultOf<K> } }[RequestType]
   | { id: number; type: RequestType | "unknown"; ok: false; error: WorkerError };
+
+/** Sent any number of times before a request's response, e.g. while weights download. */
+export interface WorkerProgress {
+  id: number;
+  progress: Progress;
+}
+
+export type WorkerMessage = WorkerResponse | WorkerProgress;
+
+export function isProgress(m: WorkerMessage): m is WorkerProgress {
+  return "progress" in m;
+}
 
 /** What a call resolves to: a value or an error, never a rejection. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: WorkerError };

@@ -4,8 +4,9 @@
  * one WorkerResponse per request id. Started by lib/worker/start.ts.
  */
 import { isBitstreamError } from "@/lib/codec";
-import { handlers, RequestError } from "./handlers";
-import { transferablesOf, type RequestType, type WorkerError, type WorkerRequest, type WorkerResponse } from "./protocol";
+import { handlers, RequestError, type HandlerContext } from "./handlers";
+import type { Progress } from "./playground-protocol";
+import { transferablesOf, type RequestType, type WorkerError, type WorkerProgress, type WorkerRequest, type WorkerResponse } from "./protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -24,8 +25,9 @@ function isRequest(data: unknown): data is WorkerRequest {
 
 async function answer(req: WorkerRequest): Promise<WorkerResponse> {
   // Each handler matches its own request type; TypeScript cannot see that through the union.
-  const handler = handlers[req.type] as (params: unknown) => Promise<unknown>;
-  const result = await handler(req.params);
+  const handler = handlers[req.type] as (params: unknown, ctx: HandlerContext) => Promise<unknown>;
+  const progress = (p: Progress) => self.postMessage({ id: req.id, progress: p } satisfies WorkerProgress);
+  const result = await handler(req.params, { progress });
   return { id: req.id, type: req.type, ok: true, result } as WorkerResponse;
 }
 

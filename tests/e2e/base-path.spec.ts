@@ -8,7 +8,7 @@ test("the site works when hosted under a base path", async ({ page }) => {
   page.on("request", (r) => {
     if (r.url().endsWith(".wasm")) wasmRequests.push(new URL(r.url()).pathname);
   });
-  await page.goto(`${BASE_PATH_URL}/?backend=wasm`);
+  await page.goto(`${BASE_PATH_URL}/codec/?backend=wasm`);
   await expect(page.getByTestId("backend")).toHaveText("wasm");
   expectConsistent(await readDemo(page));
   expect(wasmRequests.length).toBeGreaterThan(0);

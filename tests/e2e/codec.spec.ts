@@ -1,7 +1,7 @@
 import { expect, expectConsistent, readDemo, test } from "./fixtures";
 
-test("home page runs the codec round trip on the wasm backend", async ({ page }) => {
-  await page.goto("/?backend=wasm");
+test("the codec page runs the round trip on the wasm backend", async ({ page }) => {
+  await page.goto("/codec/?backend=wasm");
   await expect(page.getByRole("heading", { name: "Splitscope", level: 1 })).toBeVisible();
   await expect(page.getByTestId("backend")).toHaveText("wasm");
   const first = await readDemo(page);
@@ -16,12 +16,12 @@ test("home page runs the codec round trip on the wasm backend", async ({ page })
 });
 
 test("the webgl backend computes the same reconstruction error", async ({ page }) => {
-  await page.goto("/?backend=webgl");
+  await page.goto("/codec/?backend=webgl");
   await expect(page.getByTestId("backend")).toHaveText("webgl");
   const r = await readDemo(page);
   expectConsistent(r);
   // The same seed on wasm: the bitstream is the same bytes, and the MSE matches within float32 precision.
-  await page.goto("/?backend=wasm");
+  await page.goto("/codec/?backend=wasm");
   await expect(page.getByTestId("backend")).toHaveText("wasm");
   const w = await readDemo(page);
   expect(w.hex).toBe(r.hex);
@@ -30,7 +30,7 @@ test("the webgl backend computes the same reconstruction error", async ({ page }
 });
 
 test("an unknown ?backend value is reported and a backend is still chosen", async ({ page }) => {
-  await page.goto("/?backend=quantum");
+  await page.goto("/codec/?backend=quantum");
   await expect(page.getByText('Unknown backend "quantum"')).toBeVisible();
   await expect(page.getByTestId("backend")).toHaveText(/^(webgl|wasm|cpu)$/);
   expectConsistent(await readDemo(page));

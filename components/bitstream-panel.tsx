@@ -1,0 +1,52 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import type { RunResult } from "@/lib/worker/playground-protocol";
+import { formatFixed, formatInt } from "./format";
+import { HexBytes } from "./hex-bytes";
+import { StatList, type Stat } from "./stat-list";
+
+function times(x: number): string {
+  return x >= 10 ? `${formatFixed(x, 0)}×` : `${formatFixed(x, 1)}×`;
+}
+
+function statsOf(r: RunResult): Stat[] {
+  const bytes = r.bitstream.length;
+  return [
+    { label: "Bitstream size", value: `${formatInt(bytes)} bytes`, note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of header and CRC`, testId: "bitstream-bytes", raw: bytes },
+    { label: "Estimated bits", value: formatFixed(r.estimatedBits, 1), note: `${formatFixed(r.estimatedBits / 8, 1)} bytes by the entropy model's −log₂ P`, testId: "estimated-bits", raw: r.estimatedBits },
+    { label: "Bits per input pixel", value: formatFixed((bytes * 8) / r.inputPixels, 3), note: `${formatInt(r.inputPixels)} input pixels`, testId: "bits-per-pixel", raw: (bytes * 8) / r.inputPixels },
+    { label: "Smaller than float32 features", value: times(r.float32Bytes / bytes), note: `${formatInt(r.float32Bytes)} bytes as raw float32`, testId: "ratio-float32", raw: r.float32Bytes / bytes },
+    { label: "Compared with the input as JPEG", value: times(r.jpegBytes / bytes), note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`, testId: "ratio-jpeg", raw: r.jpegBytes / bytes },
+  ];
+}
+
+/** What crosses the network: the real bitstream's size and first bytes, and a way to take it home. */
+export function BitstreamPanel({ result, names }: { result: RunResult; names: { model: string; split: string; rate: string } }) {
+  const urls = useRef<string[]>([]);
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([result.bitstream as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
+    urls.current.push(url);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `splitscope-${names.model}-${names.split}-${names.rate}.bin`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    // Give the browser a moment to start the download before the URL goes away.
+    setTimeout(() => {
+      URL.revokeObjectURL(url);
+      urls.current = urls.current.filter((u) => u !== url);
+    }, 10_000);
+  };
+  return (
+    <div className="space-y-3">
+      <StatList stats={statsOf(result)} />
+      <HexBytes bytes={result.bitstream} />
+      <button type="button" onClick={download} className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        Download bitstream
+      </button>
+    </div>
+  );
+}

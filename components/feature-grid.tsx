@@ -1,0 +1,72 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { minMax, viridisGradient } from "@/lib/view/colormap";
+import type { PlainTensor } from "@/lib/worker/playground-protocol";
+import { ChannelCanvas, ColorLegend } from "./channel-canvas";
+
+const MAX_CHANNELS = 64;
+
+/**
+ * The channels of a split tensor as a grid of small images on one shared colour scale; a click (or Enter)
+ * enlarges a channel and shows its range and the value under the pointer. A flat [1, 1, C] tensor is shown
+ * as one strip of C cells.
+ */
+export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; title: string; scale?: [number, number] }) {
+  const [h, w, c] = tensor.shape;
+  const [lo, hi] = useMemo(() => scale ?? minMax(tensor.data), [scale, tensor.data]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const [hover, setHover] = useState<{ x: number; y: number; v: number } | null>(null);
+
+  if (h * w === 1) {
+    const strip = { data: tensor.data, shape: [1, c, 1] };
+    return (
+      <figure className="space-y-2">
+        <figcaption className="text-sm font-medium">{title} <span className="font-normal text-zinc-500">(a vector of {c} values)</span></figcaption>
+        <ChannelCanvas data={strip.data} shape={strip.shape} channel={0} lo={lo} hi={hi} size={Math.min(640, c * 8)} label={`${title}: ${c} values`} onHover={setHover} />
+        <p className="h-4 font-mono text-xs text-zinc-600 dark:text-zinc-400">{hover ? `value ${hover.x}: ${hover.v.toPrecision(4)}` : ""}</p>
+        <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="value" />
+      </figure>
+    );
+  }
+
+  const shown = Math.min(c, MAX_CHANNELS);
+  const cell = w >= 14 ? 44 : 36;
+  const sel = picked !== null && picked < c ? picked : null;
+  const selRange = sel !== null ? minMax(tensor.data, sel, c) : null;
+  return (
+    <figure className="space-y-2">
+      <figcaption className="text-sm font-medium">
+        {title} <span className="font-normal text-zinc-500">({h} × {w} × {c}{shown < c ? `, first ${shown} channels` : ""})</span>
+      </figcaption>
+      <div className="flex flex-wrap gap-1">
+        {Array.from({ length: shown }, (_, k) => (
+          <button
+            key={k}
+            type="button"
+            aria-label={`Channel ${k}`}
+            aria-pressed={sel === k}
+            onClick={() => setPicked(sel === k ? null : k)}
+            className={`rounded-sm p-px outline-offset-1 ${sel === k ? "ring-2 ring-sky-500" : ""}`}
+          >
+            <ChannelCanvas data={tensor.data} shape={tensor.shape} channel={k} lo={lo} hi={hi} size={cell} label={`channel ${k}`} />
+          </button>
+        ))}
+      </div>
+      <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="shared scale" />
+      {sel !== null && selRange ? (
+        <div className="flex flex-wrap items-start gap-3 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
+          <ChannelCanvas data={tensor.data} shape={tensor.shape} channel={sel} lo={lo} hi={hi} size={168} label={`channel ${sel}, enlarged`} onHover={setHover} />
+          <dl className="space-y-1 text-xs">
+            <div><dt className="inline text-zinc-500">Channel </dt><dd className="inline font-mono">{sel}</dd></div>
+            <div><dt className="inline text-zinc-500">min </dt><dd className="inline font-mono">{selRange[0].toPrecision(4)}</dd></div>
+            <div><dt className="inline text-zinc-500">max </dt><dd className="inline font-mono">{selRange[1].toPrecision(4)}</dd></div>
+            <div className="h-4"><dt className="inline text-zinc-500">{hover ? `at (${hover.x}, ${hover.y}) ` : "point at a pixel"}</dt><dd className="inline font-mono">{hover ? hover.v.toPrecision(4) : ""}</dd></div>
+          </dl>
+        </div>
+      ) : (
+        <p className="text-xs text-zinc-500">Click a channel to enlarge it.</p>
+      )}
+    </figure>
+  );
+}

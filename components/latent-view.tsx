@@ -1,0 +1,56 @@
+"use client";
+
+import { useMemo } from "react";
+import { minMax } from "@/lib/view/colormap";
+import type { SymbolHistogram } from "@/lib/worker/playground-protocol";
+import { ChannelCanvas } from "./channel-canvas";
+
+const MAX_CHANNELS = 16;
+
+/** Bars: how often each symbol occurred (as a fraction); dots: the probability the entropy model gives it. */
+function Histogram({ h, channel }: { h: SymbolHistogram; channel: number }) {
+  const total = h.counts.reduce((a, b) => a + b, 0) + h.outside || 1;
+  const freq = h.counts.map((n) => n / total);
+  const top = Math.max(...freq, ...h.pmf, 1e-9);
+  const W = 160;
+  const H = 56;
+  const bw = W / h.counts.length;
+  const y = (p: number) => H - (p / top) * (H - 2);
+  return (
+    <svg viewBox={`0 0 ${W} ${H + 12}`} className="w-40" role="img" aria-label={`Channel ${channel}: symbols ${h.lo} to ${h.lo + h.counts.length - 1}`}>
+      {freq.map((f, b) => (
+        <rect key={b} x={b * bw + 0.5} y={y(f)} width={Math.max(bw - 1, 0.5)} height={H - y(f)} className="fill-sky-500/70" />
+      ))}
+      <polyline fill="none" strokeWidth={1.2} className="stroke-amber-600 dark:stroke-amber-400" points={h.pmf.map((p, b) => `${b * bw + bw / 2},${y(p)}`).join(" ")} />
+      <text x={0} y={H + 10} className="fill-zinc-500 text-[9px]">{h.lo}</text>
+      <text x={W} y={H + 10} textAnchor="end" className="fill-zinc-500 text-[9px]">{h.lo + h.counts.length - 1}</text>
+    </svg>
+  );
+}
+
+/** The quantized latent: each channel's symbols as an image, with its histogram against the coder's PMF. */
+export function LatentView({ symbols, histograms, step }: { symbols: { data: Int32Array; shape: number[] }; histograms: SymbolHistogram[]; step: number }) {
+  const [h, w, c] = symbols.shape;
+  const data = useMemo(() => Float32Array.from(symbols.data), [symbols.data]);
+  const [lo, hi] = useMemo(() => minMax(data), [data]);
+  let zeros = 0;
+  for (const s of symbols.data) if (s === 0) zeros++;
+  const shown = Math.min(c, MAX_CHANNELS);
+  return (
+    <div className="space-y-2">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        Latent {h} × {w} × {c}, quantizer step {step}: {symbols.data.length} symbols from {lo} to {hi}, {((zeros / symbols.data.length) * 100).toFixed(0)} % zeros.
+        Bars: this image&apos;s symbol frequencies; line: the entropy model&apos;s probabilities, which the rANS coder uses.
+      </p>
+      <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
+        {Array.from({ length: shown }, (_, k) => (
+          <div key={k} className="flex items-center gap-2" data-testid="latent-channel">
+            <span className="w-6 text-right font-mono text-xs text-zinc-500">{k}</span>
+            {h * w > 1 ? <ChannelCanvas data={data} shape={symbols.shape} channel={k} lo={lo} hi={hi} size={48} label={`symbols of channel ${k}`} /> : <span className="w-12 text-center font-mono text-xs">{symbols.data[k]}</span>}
+            <Histogram h={histograms[k]} channel={k} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+"use client";
+
+import type { ModelManifest } from "@/lib/models/manifest";
+import type { BackendChoice, ViewSettings } from "@/lib/view/url-state";
+import type { RegistryEntry } from "@/lib/worker/playground-protocol";
+import { formatFixed } from "./format";
+
+const field = "flex flex-col gap-1 text-sm";
+const control = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Model, split point, rate level and backend: each a labelled control whose label is its accessible name. */
+export function PlaygroundControls({
+  registry,
+  manifest,
+  settings,
+  onChange,
+}: {
+  registry: RegistryEntry[];
+  manifest: ModelManifest;
+  settings: ViewSettings;
+  onChange: (change: Partial<ViewSettings>) => void;
+}) {
+  const split = manifest.splits.find((s) => s.id === settings.split) ?? manifest.splits[0];
+  const rateIndex = Math.max(0, split.rates.findIndex((r) => r.id === settings.rate));
+  const rate = split.rates[rateIndex];
+  return (
+    <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <label className={field}>
+        <span className="font-medium">Model</span>
+        <select className={control} value={settings.model} onChange={(e) => onChange({ model: e.target.value })}>
+          {registry.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.id === manifest.id ? manifest.name : m.id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={field}>
+        <span className="font-medium">Split point</span>
+        <select className={control} value={split.id} onChange={(e) => onChange({ split: e.target.value })}>
+          {manifest.splits.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label} — {s.tensors.map((t) => t.shape.join("×")).join(" + ")}, {formatFixed(s.clientShare * 100, 1)} % on the client
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className={field}>
+        <label htmlFor="rate-level" className="font-medium">Rate level</label>
+        <input
+          id="rate-level"
+          type="range"
+          min={0}
+          max={Math.max(0, split.rates.length - 1)}
+          step={1}
+          value={rateIndex}
+          disabled={split.rates.length === 0}
+          aria-valuetext={rate ? `${rate.id}: ${rate.label}, step ${rate.step}` : "none"}
+          onChange={(e) => onChange({ rate: split.rates[Number(e.target.value)]?.id })}
+          className="accent-sky-600"
+        />
+        <span className="flex justify-between text-xs text-zinc-500">
+          <span>fewest bytes</span>
+          <span data-testid="rate-label">{rate ? `${rate.id} · ${rate.label} · λ ${rate.lambda}` : "no rate levels"}</span>
+          <span>best quality</span>
+        </span>
+      </div>
+      <label className={field}>
+        <span className="font-medium">Backend</span>
+        <select className={control} value={settings.backend} onChange={(e) => onChange({ backend: e.target.value as BackendChoice })}>
+          <option value="auto">auto (webgl, else wasm, else cpu)</option>
+          <option value="webgl">webgl</option>
+          <option value="wasm">wasm</option>
+          <option value="cpu">cpu</option>
+        </select>
+      </label>
+    </div>
+  );
+}

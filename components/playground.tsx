@@ -1,0 +1,261 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { ModelManifest } from "@/lib/models/manifest";
+import { pixelsToInput, type Sample } from "@/lib/view/samples";
+import { rdPointOf } from "@/lib/view/rd-series";
+import { readSettings, settingsToSearch, type ViewSettings } from "@/lib/view/url-state";
+import type { InitResult } from "@/lib/worker/protocol";
+import type { Progress, RunResult } from "@/lib/worker/playground-protocol";
+import { BackendStatus } from "./backend-status";
+import { BitstreamPanel } from "./bitstream-panel";
+import { DecodePanel } from "./decode-panel";
+import { ErrorMessage } from "./error-message";
+import { FeatureGrid } from "./feature-grid";
+import { formatFixed, formatInt } from "./format";
+import { InputPanel, type InputChoice } from "./input-panel";
+import { LatentView } from "./latent-view";
+import { PixelImage } from "./pixel-image";
+import { PlaygroundControls } from "./playground-controls";
+import { PredictionView } from "./prediction-view";
+import { RdChart } from "./rd-chart";
+import { ReconstructionView } from "./reconstruction-view";
+import { SplitShare } from "./split-share";
+import { TimingBar } from "./timing-bar";
+import { useModelFiles, useRegistry } from "./use-model-files";
+import { useSplitscopeWorker } from "./use-worker";
+
+/** Fills in what the address lacks or gets wrong with the model's defaults: the middle split and rate. */
+function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, samples: Sample[], custom: InputChoice | null): ViewSettings {
+  const split = m.splits.find((s) => s.id === req.split) ?? m.splits[Math.floor((m.splits.length - 1) / 2)];
+  const rate = split.rates.find((r) => r.id === req.rate) ?? split.rates[Math.floor((split.rates.length - 1) / 2)];
+  const customOk = custom !== null && req.sample === custom.kind;
+  const sample = customOk ? req.sample! : (samples.find((s) => s.id === req.sample) ?? samples[0])?.id ?? "";
+  return { model, split: split.id, rate: rate?.id ?? "", sample, backend: req.backend ?? "auto" };
+}
+
+function Section({ title, id, children, className = "" }: { title: string; id: string; children: ReactNode; className?: string }) {
+  return (
+    <section aria-labelledby={id} className={`min-w-0 space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800 ${className}`}>
+      <h2 id={id} className="text-base font-semibold">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+type LoadState = { kind: "idle" } | { kind: "loading"; progress: Progress | null } | { kind: "ready"; model: string } | { kind: "error"; message: string };
+
+export function Playground() {
+  const [requested, setRequested] = useState<Partial<ViewSettings> | null>(null);
+  const [custom, setCustom] = useState<InputChoice | null>(null);
+  const { registry, error: registryError } = useRegistry();
+
+  // The address is read after mount (static export: no URL at build time) and again on back/forward.
+  useEffect(() => {
+    setRequested(readSettings(window.location.search));
+    const onPop = () => setRequested(readSettings(window.location.search));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  const entry = useMemo(() => (registry && requested ? (registry.find((e) => e.id === requested.model) ?? registry[0]) : null), [registry, requested]);
+  const { files, error: filesError } = useModelFiles(entry);
+  const settings = useMemo(() => (files && requested && entry ? resolve(requested, entry.id, files.manifest, files.samples, custom) : null), [files, requested, entry, custom]);
+
+  // Keep the address equal to what is shown (fills in defaults without adding a history entry).
+  useEffect(() => {
+    if (!settings) return;
+    const search = settingsToSearch(settings);
+    if (window.location.search !== search) window.history.replaceState(null, "", window.location.pathname + search);
+  }, [settings]);
+
+  const change = useCallback(
+    (c: Partial<ViewSettings>) => {
+      if (!settings) return;
+      const next = { ...settings, ...c };
+      if (c.model && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
+      if (c.split && c.split !== settings.split) next.rate = "";
+      window.history.pushState(null, "", window.location.pathname + settingsToSearch(next));
+      setRequested(next);
+    },
+    [settings],
+  );
+
+  const backend = settings?.backend ?? requested?.backend ?? "auto";
+  const client = useSplitscopeWorker(requested ? backend : "pending");
+  const [init, setInit] = useState<InitResult | null>(null);
+  const [load, setLoad] = useState<LoadState>({ kind: "idle" });
+  const modelId = settings?.model ?? null;
+
+  useEffect(() => {
+    if (!client || !modelId) return;
+    let live = true;
+    setInit(null);
+    setLoad({ kind: "loading", progress: null });
+    void (async () => {
+      const i = await client.call("init", backend === "auto" ? {} : { backend });
+      if (!live) return;
+      if (!i.ok) {
+        if (i.error.code !== "terminated") setLoad({ kind: "error", message: i.error.message });
+        return;
+      }
+      setInit(i.value);
+      const l = await client.call("load-model", { model: modelId }, (p) => live && setLoad({ kind: "loading", progress: p }));
+      if (!live) return;
+      if (l.ok) setLoad({ kind: "ready", model: modelId });
+      else if (l.error.code !== "terminated") setLoad({ kind: "error", message: l.error.message });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [client, modelId, backend]);
+
+  const manifest = files?.manifest ?? null;
+  const splitIndex = manifest && settings ? manifest.splits.findIndex((s) => s.id === settings.split) : -1;
+  const rateIndex = manifest && settings && splitIndex >= 0 ? manifest.splits[splitIndex].rates.findIndex((r) => r.id === settings.rate) : -1;
+
+  const choice: InputChoice | null = settings ? (custom && settings.sample === custom.kind ? custom : { kind: "sample", id: settings.sample }) : null;
+  const pixels = useMemo(() => {
+    if (!choice || !files) return null;
+    if (choice.kind === "sample") return files.samples.find((s) => s.id === choice.id)?.pixels ?? null;
+    return choice.pixels;
+  }, [choice?.kind, choice?.kind === "sample" ? choice.id : choice?.pixels, files]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const [result, setResult] = useState<RunResult | null>(null);
+  const [runError, setRunError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const token = useRef(0);
+
+  useEffect(() => {
+    if (!client || !manifest || !pixels || load.kind !== "ready" || load.model !== manifest.id || splitIndex < 0 || rateIndex < 0) return;
+    const mine = ++token.current;
+    setRunning(true);
+    const image = { data: pixelsToInput(pixels, manifest.input), shape: [manifest.input.height, manifest.input.width, manifest.input.channels] };
+    void client.call("run", { token: mine, model: manifest.id, split: splitIndex, rate: rateIndex, image }).then((out) => {
+      if (mine !== token.current) return; // a newer run owns the view
+      setRunning(false);
+      if (out.ok) {
+        setResult(out.value);
+        setRunError(null);
+      } else if (out.error.code !== "stale" && out.error.code !== "terminated") setRunError(out.error.message);
+    });
+  }, [client, manifest, pixels, load, splitIndex, rateIndex]);
+
+  const choose = (c: InputChoice) => {
+    if (c.kind === "sample") change({ sample: c.id });
+    else {
+      setCustom(c);
+      change({ sample: c.kind });
+    }
+  };
+
+  const fatal = registryError ?? filesError;
+  if (fatal) return <ErrorMessage message={fatal} />;
+  if (!settings || !manifest || !files || !registry) {
+    return <p className="text-sm text-zinc-500" aria-live="polite">Loading the model list…</p>;
+  }
+
+  const split = manifest.splits[splitIndex];
+  const rate = split.rates[rateIndex];
+  const current = result && result.model === manifest.id && result.split === splitIndex && result.rate === rateIndex ? result : null;
+  const shown = result && result.model === manifest.id ? result : null;
+  const pre = files.rd ? rdPointOf(files.rd, split.id, rate.id) : null;
+  const names = { model: manifest.id, split: split.id, rate: rate.id };
+  const loadingNote =
+    load.kind === "loading" ? (
+      <div className="flex items-center gap-2 text-sm" aria-live="polite">
+        <label htmlFor="model-progress">Loading {load.progress?.what ?? "the model"}</label>
+        <progress id="model-progress" max={1} value={load.progress?.fraction ?? undefined} className="w-40" />
+      </div>
+    ) : null;
+
+  return (
+    <div className="space-y-6">
+      <PlaygroundControls registry={registry} manifest={manifest} settings={settings} onChange={change} />
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+        <BackendStatus init={init} />
+        {loadingNote}
+        {running ? <span className="text-sm text-zinc-500" aria-live="polite">Running…</span> : null}
+        {current ? <span className="text-xs text-zinc-500" data-testid="num-tensors" data-value={current.numTensors}>{current.numTensors} tensors alive in the worker</span> : null}
+      </div>
+      {load.kind === "error" ? <ErrorMessage message={load.message} /> : null}
+      {runError ? <ErrorMessage message={runError} /> : null}
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
+        <Section title="Input" id="input-title" className="lg:col-span-2">
+          <InputPanel manifest={manifest} samples={files.samples} choice={choice} onChoose={choose} />
+        </Section>
+        <Section title="What the model sees" id="seen-title">
+          {pixels ? (
+            <div className="flex items-center gap-3">
+              <PixelImage pixels={pixels} width={manifest.input.width} height={manifest.input.height} channels={manifest.input.channels} size={112} label="the input as the model sees it" />
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">
+                {manifest.input.height} × {manifest.input.width} × {manifest.input.channels}, values {manifest.input.range[0]}–{manifest.input.range[1]}
+                {choice?.kind === "sample" ? `; held-out digit, label ${files.samples.find((s) => s.id === choice.id)?.label}` : choice?.kind === "draw" ? "; your drawing" : "; your upload"}
+              </p>
+            </div>
+          ) : null}
+          <h3 className="pt-2 text-sm font-semibold">Where the split sits</h3>
+          <SplitShare manifest={manifest} split={splitIndex} rate={rateIndex} />
+        </Section>
+      </div>
+
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Section title="Bitstream" id="bitstream-title">
+          {current ? (
+            <BitstreamPanel result={current} names={names} />
+          ) : pre ? (
+            <div className="space-y-1 text-sm" data-testid="precomputed">
+              <p>
+                Precomputed for {split.label}, {rate.id} over {files.rd?.dataset.count} held-out images: {formatInt(pre.bytesMean)} bytes per image on average,
+                accuracy {formatFixed(pre.accuracy * 100, 2)} %, agreement with the unsplit model {formatFixed(pre.agreement * 100, 2)} %.
+              </p>
+              <p className="text-xs text-zinc-500">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
+            </div>
+          ) : (
+            <p className="text-sm text-zinc-500">Waiting for the first run…</p>
+          )}
+        </Section>
+        <Section title="Prediction" id="prediction-title">
+          {current ? <PredictionView split={current.splitProbs} unsplit={current.unsplitProbs} classes={manifest.classes} /> : <p className="text-sm text-zinc-500">Waiting for the first run…</p>}
+          {current ? (
+            <>
+              <h3 className="pt-2 text-sm font-semibold">Stage times</h3>
+              <TimingBar ms={current.ms} backend={current.backend} />
+            </>
+          ) : null}
+        </Section>
+      </div>
+
+      <Section title="Rate-distortion" id="rd-title">
+        {files.rd ? (
+          <RdChart rd={files.rd} split={split.id} rate={rate.id} live={current ? { bytes: current.bitstream.length, featureMse: current.featureMse } : null} />
+        ) : (
+          <p className="text-sm text-zinc-500">{files.rdProblem}</p>
+        )}
+      </Section>
+
+      {shown ? (
+        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${shown === current ? "" : "opacity-60"}`}>
+          <Section title="Feature maps at the split" id="features-title">
+            {shown.features.map((f, i) => (
+              <FeatureGrid key={i} tensor={f} title={manifest.splits[shown.split].tensors[i]?.node ?? `tensor ${i}`} />
+            ))}
+          </Section>
+          <Section title="Latent symbols" id="latent-title">
+            {shown.symbols.map((s, i) => (
+              <LatentView key={i} symbols={s} histograms={shown.histograms[i]} step={manifest.splits[shown.split].rates[shown.rate].step} />
+            ))}
+          </Section>
+          <Section title="Reconstruction" id="reconstruction-title" className="lg:col-span-2">
+            <ReconstructionView original={shown.features[0]} decoded={shown.reconstruction[0]} mse={shown.featureMse} psnr={shown.featurePsnr} />
+          </Section>
+        </div>
+      ) : null}
+
+      <Section title="Edge server only" id="decode-title">
+        <DecodePanel client={load.kind === "ready" ? client : null} manifest={manifest} />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+/** The RD chart's data: one split point's rate levels and the baselines that apply to it, from public/rd. */
+import type { RdFile, RdMethod } from "@/lib/metrics/rd-schema";
+
+export type RdMetric = "accuracy" | "featureMse";
+
+export interface ChartPoint {
+  bytes: number;
+  y: number;
+  label: string;
+  rate?: string;
+}
+
+export interface RdSeries {
+  method: RdMethod;
+  name: string;
+  points: ChartPoint[];
+}
+
+export const METHOD_NAMES: Record<RdMethod, string> = {
+  bu: "Bottleneck unit (this split)",
+  "input-png": "Input as PNG",
+  "input-jpeg": "Input as JPEG",
+  "input-webp": "Input as WebP",
+  float32: "Split tensor, float32",
+  float16: "Split tensor, float16",
+  "int8-deflate": "Split tensor, int8 + deflate",
+  "quant-rans": "Quantizer + rANS, no BU",
+};
+
+const BASELINES: RdMethod[] = ["input-png", "input-jpeg", "float16", "int8-deflate", "quant-rans"];
+
+/**
+ * Series for a split id: its BU rate levels (in rate order) and each baseline that is either about the
+ * input image (split null) or about this split. Points without the metric (or with a non-positive one on a
+ * log axis) are left out.
+ */
+export function rdSeries(rd: RdFile, split: string, metric: RdMetric): RdSeries[] {
+  const value = (v: number | null) => (v === null || !Number.isFinite(v) || (metric === "featureMse" && v <= 0) ? null : v);
+  const out: RdSeries[] = [];
+  for (const method of ["bu" as RdMethod, ...BASELINES]) {
+    const points: ChartPoint[] = [];
+    for (const p of rd.points) {
+      if (p.method !== method) continue;
+      if (p.split !== null && p.split !== split) continue;
+      if (method === "bu" && p.split !== split) continue;
+      const y = value(metric === "accuracy" ? p.accuracy : p.featureMse);
+      if (y === null) continue;
+      const label = method === "bu" ? `rate ${p.rate}` : p.param !== null ? `param ${p.param}` : METHOD_NAMES[method];
+      points.push({ bytes: p.bytesMean, y, label, ...(p.rate ? { rate: p.rate } : {}) });
+    }
+    if (method === "bu") points.sort((a, b) => a.bytes - b.bytes);
+    if (points.length) out.push({ method, name: METHOD_NAMES[method], points });
+  }
+  return out;
+}
+
+/** The precomputed BU point of one split and rate, for the first paint. */
+export function rdPointOf(rd: RdFile, split: string, rate: string) {
+  return rd.points.find((p) => p.method === "bu" && p.split === split && p.rate === rate) ?? null;
+}
