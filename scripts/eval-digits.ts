@@ -133,7 +133,7 @@ async function tailPredictions(split: SplitPoint, restore: (s: number, n: number
   return { predictions, sizes, featureMse: mean(errors) };
 }
 
-async function featuresOf(split: SplitPoint, s: number, n: number, pixels = testPixels): Promise<Float32Array> {
+async function headFeatures(split: SplitPoint, s: number, n: number, pixels: Float32Array): Promise<Float32Array> {
   const f = tf.tidy(() => backbone.head(batchOf(pixels, s, n), split)[0]);
   const d = (await f.data()) as Float32Array;
   f.dispose();
@@ -142,16 +142,20 @@ async function featuresOf(split: SplitPoint, s: number, n: number, pixels = test
 
 for (const split of manifest.splits) {
   const per = split.tensors[0].shape.reduce((a, b) => a * b, 1);
+  // The test set's split tensors, computed once and shared by every tensor baseline of this split.
+  const testFeatures = new Float32Array(count * per);
+  for (const [s, n] of chunks()) testFeatures.set(await headFeatures(split, s, n, testPixels), s * per);
+  const featuresOf = async (s: number, n: number) => testFeatures.slice(s * per, (s + n) * per);
   const channels = split.tensors[0].shape.at(-1)!;
   // Raw split tensor baselines.
   const perImage = (f: Float32Array, i: number) => f.subarray(i * per, (i + 1) * per);
   {
-    const r = await tailPredictions(split, async (s, n) => ({ restored: await featuresOf(split, s, n), sizes: Array(n).fill(per * 4), mse: Array(n).fill(0) }));
+    const r = await tailPredictions(split, async (s, n) => ({ restored: await featuresOf(s, n), sizes: Array(n).fill(per * 4), mse: Array(n).fill(0) }));
     points.push(point({ method: "float32", split: split.id, bytes: r.sizes, predictions: r.predictions, featureMse: 0 }));
   }
   {
     const r = await tailPredictions(split, async (s, n) => {
-      const f = await featuresOf(split, s, n);
+      const f = await featuresOf(s, n);
       const restored = new Float32Array(f.length);
       const errs: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -165,7 +169,7 @@ for (const split of manifest.splits) {
   }
   {
     const r = await tailPredictions(split, async (s, n) => {
-      const f = await featuresOf(split, s, n);
+      const f = await featuresOf(s, n);
       const restored = new Float32Array(f.length);
       const sizes: number[] = [];
       const errs: number[] = [];
@@ -181,14 +185,14 @@ for (const split of manifest.splits) {
     points.push(point({ method: "int8-deflate", split: split.id, bytes: r.sizes, predictions: r.predictions, featureMse: r.featureMse }));
   }
   // Uniform quantizer + rANS over histogram tables (counted on 500 training digits), no BU.
-  const trainFeatures = await featuresOf(split, 0, 500, data.trainImages);
+  const trainFeatures = await headFeatures(split, 0, 500, data.trainImages);
   for (const step of QUANT_STEPS) {
     const tables = tablesFromSamples(quantize(trainFeatures, step), channels);
     const shapes = [split.tensors[0].shape];
     const payloads: number[] = [];
     const bits: number[] = [];
     const r = await tailPredictions(split, async (s, n) => {
-      const f = await featuresOf(split, s, n);
+      const f = await featuresOf(s, n);
       const restored = new Float32Array(f.length);
       const sizes: number[] = [];
       const errs: number[] = [];

@@ -31,6 +31,7 @@ interface SplitConfig {
   firstSteps: number;
   nextSteps: number;
   lambdas: number[];
+  klWeight?: number;
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -100,7 +101,7 @@ for (const sc of config.splits as SplitConfig[]) {
       steps,
       learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
       lambda,
-      klWeight: config.klWeight,
+      klWeight: sc.klWeight ?? config.klWeight,
       featureVariance,
       seed: config.seed + i,
       logEvery: 50,
