@@ -1,9 +1,9 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import type { RdFile } from "@/lib/metrics/rd-schema";
-import { rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
+import { logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
 
 const COLORS: Record<string, string> = {
   bu: "#0284c7",
@@ -33,6 +33,9 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
     ? { bytes: live.bytes, y: metric === "accuracy" ? (current?.y ?? NaN) : live.featureMse, label: "this image" }
     : null;
   const yName = metric === "accuracy" ? "Top-1 accuracy" : "Feature MSE";
+  const all = [...series.flatMap((s) => s.points), ...(livePoint ? [livePoint] : [])];
+  const xDomain = logDomain(all.map((p) => p.bytes));
+  const yDomain = metric === "featureMse" ? logDomain(all.map((p) => p.y).filter((y) => Number.isFinite(y))) : (["auto", "auto"] as const);
   return (
     <figure className="space-y-2">
       <fieldset className="flex flex-wrap items-center gap-3 text-sm">
@@ -49,19 +52,28 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
             <CartesianGrid strokeOpacity={0.3} />
-            <XAxis type="number" dataKey="bytes" name="Bytes per image" scale="log" domain={["auto", "auto"]} allowDataOverflow tickFormatter={(v: number) => String(Math.round(v))} label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }} fontSize={11} />
-            <YAxis type="number" dataKey="y" name={yName} scale={metric === "featureMse" ? "log" : "linear"} domain={["auto", "auto"]} tickFormatter={(v: number) => (metric === "accuracy" ? `${(v * 100).toFixed(0)}%` : v.toExponential(0))} fontSize={11} width={52} />
+            <XAxis type="number" dataKey="bytes" name="Bytes per image" scale="log" domain={xDomain} ticks={logTicks(xDomain)} tickFormatter={(v: number) => (v >= 1 ? String(Math.round(v)) : v.toPrecision(1))} label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }} fontSize={11} />
+            <YAxis type="number" dataKey="y" name={yName} scale={metric === "featureMse" ? "log" : "linear"} domain={[...yDomain]} {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})} tickFormatter={(v: number) => (metric === "accuracy" ? `${(v * 100).toFixed(0)}%` : v.toExponential(0))} fontSize={11} width={52} />
             <ZAxis range={[36, 36]} />
             <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
             {series.map((s) => (
               <Scatter key={s.method} name={s.name} data={s.points} fill={COLORS[s.method] ?? "#52525b"} line={s.method === "bu"} isAnimationActive={false} />
             ))}
-            {current ? <Scatter name="Current rate level" data={[current]} fill="none" stroke="#0284c7" strokeWidth={2} shape="circle" legendType="circle" isAnimationActive={false} /> : null}
+            {current ? <Scatter name="Current rate level" data={[current]} isAnimationActive={false} shape={(props: { cx?: number; cy?: number }) => <circle cx={props.cx} cy={props.cy} r={9} fill="none" stroke="#0284c7" strokeWidth={2.5} />} /> : null}
             {livePoint && Number.isFinite(livePoint.y) ? <Scatter name="This image" data={[livePoint]} fill="#e11d48" shape="star" isAnimationActive={false} /> : null}
           </ScatterChart>
         </ResponsiveContainer>
       </div>
+      <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs" aria-label="Legend">
+        {series.map((s) => (
+          <li key={s.method} className="flex items-center gap-1.5">
+            <span className="inline-block h-2.5 w-2.5 rounded-full" style={{ background: COLORS[s.method] ?? "#52525b" }} aria-hidden />
+            {s.name}
+          </li>
+        ))}
+        <li className="flex items-center gap-1.5"><span className="inline-block h-3 w-3 rounded-full border-2 border-sky-600" aria-hidden />current rate level</li>
+        {livePoint ? <li className="flex items-center gap-1.5"><span className="text-rose-600" aria-hidden>★</span>this image</li> : null}
+      </ul>
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
         Means over {rd.dataset.count} held-out images ({rd.generatedBy.command}); unsplit accuracy {(rd.unsplit.accuracy * 100).toFixed(2)} %.
         {metric === "accuracy" ? " This image's point sits at its own bitstream size and the rate level's mean accuracy." : " This image's point: its own bitstream size and feature MSE."}

@@ -58,3 +58,24 @@ export function rdSeries(rd: RdFile, split: string, metric: RdMetric): RdSeries[
 export function rdPointOf(rd: RdFile, split: string, rate: string) {
   return rd.points.find((p) => p.method === "bu" && p.split === split && p.rate === rate) ?? null;
 }
+
+/** A log-axis domain with some air on both sides, from the values to be drawn. */
+export function logDomain(values: number[]): [number, number] {
+  const pos = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (!pos.length) return [1, 10];
+  const lo = Math.min(...pos);
+  const hi = Math.max(...pos);
+  return [lo / 1.4, hi * 1.4];
+}
+
+/** 1-2-5 ticks inside a log domain. */
+export function logTicks([lo, hi]: [number, number]): number[] {
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const t = m * 10 ** e;
+      if (t >= lo && t <= hi) ticks.push(t);
+    }
+  }
+  return ticks;
+}
