@@ -2,7 +2,7 @@
  * Trains the digits backbone (lib/models/digits-backbone.ts) on the 8,000 training digits with the wasm
  * backend in Node, then writes public/models/digits/backbone/{model.json, weights.bin, training.json}.
  *
- *   npm run train:digits:backbone [-- --epochs 8] [-- --seed 1] [-- --dry-run]
+ *   npm run train:digits:backbone [-- --epochs 6] [-- --seed 1] [-- --dry-run]
  *
  * --dry-run times 20 batches and writes nothing. Deterministic for a given seed (single-threaded wasm).
  */
@@ -25,7 +25,7 @@ const arg = (name: string) => {
 };
 const dryRun = process.argv.includes("--dry-run");
 const seed = Number(arg("seed") ?? 1);
-const epochs = Number(arg("epochs") ?? 8);
+const epochs = Number(arg("epochs") ?? 6);
 const batchSize = 64;
 const peakLearningRate = 2e-3;
 const maxShift = 2;
