@@ -1,0 +1,269 @@
+/**
+ * Evaluates every (split point, rate level) of the CenterNet detector on the held-out sample photos through the
+ * real pipeline (head -> BU encoders -> quantizer -> one rANS bitstream -> decoder -> BU decoders -> tail), plus
+ * the baselines, and writes public/rd/centernet.json (schema: docs/rd-schema.md).
+ *
+ * No labels exist for the photos: the unsplit model's detections scoring >= SCORE are the ground truth, and each
+ * method is scored by its agreement with them (mAP@0.5 over the split model's ranked detections; mean IoU of the
+ * matched boxes among detections scoring >= SCORE). `accuracy` and `agreement` both hold that mAP@0.5.
+ * The model input is the photo stretched to 512x512 and rounded to 8 bits, so the image baselines code exactly it.
+ *
+ *   npm run eval:centernet
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type * as tfNs from "@tensorflow/tfjs";
+import { decodeSymbols, dequantize, encodeSymbols, estimateBits, quantize, tablesFromSamples, type EntropyTables } from "@/lib/codec";
+import { jpegRoundTrip, pngBytes } from "@/lib/baselines/image-codecs";
+import { float16RoundTrip, int8Deflate, int8Inflate } from "@/lib/baselines/tensor-codecs";
+import { decodeJpeg, photoInput, type PhotoIndex } from "@/lib/data/photos";
+import { detectionAgreement, parseDetections, type Detection } from "@/lib/metrics/detection";
+import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
+import { mean, median, mse } from "@/lib/metrics/summary";
+import { CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
+import { graphBackbone } from "@/lib/models/graph-backbone";
+import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
+import { validateManifest, type SplitPoint } from "@/lib/models/manifest";
+import { folderSource } from "@/lib/pipeline/node-files";
+import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
+import { disposeRate, loadRate } from "@/lib/pipeline/units";
+import { initNodeTf } from "@/lib/tf/node";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const DIR = path.join(ROOT, "public/models/centernet");
+const PHOTOS = path.join(ROOT, "public/samples/photos");
+const SCORE = 0.2;
+const JPEG_QUALITIES = [5, 10, 20, 30, 40, 50, 75, 90];
+/** quant-rans: the quantizer step of each cut tensor, as a fraction of that tensor's standard deviation. */
+const QUANT_FRACTIONS = [0.1, 0.25, 0.5, 1, 2];
+const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
+const started = Date.now();
+
+const tf = await initNodeTf();
+const manifest = validateManifest(JSON.parse(await readFile(path.join(DIR, "manifest.json"), "utf8")));
+const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), manifest.backbone.outputs);
+const files = folderSource(DIR);
+const size = manifest.input.height;
+const index = JSON.parse(await readFile(path.join(PHOTOS, "photos.json"), "utf8")) as PhotoIndex;
+const inputOf = async (file: string) => {
+  const img = decodeJpeg(new Uint8Array(await readFile(path.join(PHOTOS, file))));
+  return tf.tidy(() => tf.round(photoInput(tf, img, size)) as tfNs.Tensor4D);
+};
+const heldOut = index.samples.filter((s) => s.heldOut);
+const inputs = await Promise.all(heldOut.map((s) => inputOf(s.file)));
+const trainingInputs = await Promise.all(index.samples.filter((s) => !s.heldOut).map((s) => inputOf(s.file)));
+
+async function detect(outputs: tfNs.Tensor[]): Promise<Detection[]> {
+  const rows = await outputs[0].data();
+  tf.dispose(outputs);
+  return parseDetections(rows);
+}
+
+// The reference: the unsplit model, with its time per image (after a warm-up run).
+await detect(backbone.predict(inputs[0]));
+const unsplitMs: number[] = [];
+const reference: Detection[][] = [];
+for (const x of inputs) {
+  const t0 = performance.now();
+  reference.push(await detect(backbone.predict(x)));
+  unsplitMs.push(performance.now() - t0);
+}
+const truth = reference.map((d) => d.filter((r) => r.score >= SCORE));
+const scoreOf = (dets: Detection[][]) => detectionAgreement(truth, dets, { minScore: SCORE });
+log(`unsplit: ${truth.map((t, i) => `${heldOut[i].id} ${t.length} boxes`).join(", ")}; ${median(unsplitMs).toFixed(0)} ms/image`);
+
+const points: RdPoint[] = [];
+function point(p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]; dets: Detection[][] }): RdPoint {
+  const { bytes, dets, ...rest } = p;
+  const a = scoreOf(dets);
+  const map50 = a.map ?? 0;
+  const out = {
+    split: null,
+    rate: null,
+    param: null,
+    payloadBytesMean: null,
+    estimatedBitsMean: null,
+    featureMse: null,
+    buParams: null,
+    encoderMacs: null,
+    msPerStage: null,
+    ...rest,
+    bytesMean: mean(bytes),
+    bytesMedian: median(bytes),
+    accuracy: map50,
+    agreement: map50,
+    map50,
+    meanIou: a.meanIou ?? 0,
+  } as RdPoint;
+  points.push(out);
+  log(`${out.method}${out.split ? " " + out.split : ""}${out.rate ? " " + out.rate : ""}${out.param !== null ? " @" + out.param : ""}: ${out.bytesMean.toFixed(0)} B, mAP50 ${map50.toFixed(3)}, mean IoU ${out.meanIou!.toFixed(3)}`);
+  return out;
+}
+
+// Sending the input image (the 512x512 8-bit model input).
+{
+  const rgb = await Promise.all(inputs.map(async (x) => Uint8Array.from((await x.data()) as Float32Array)));
+  const image = (i: number) => ({ pixels: rgb[i], width: size, height: size, channels: 3 as const });
+  point({ method: "input-png", bytes: rgb.map((_, i) => pngBytes(image(i)).length), dets: reference });
+  for (const q of JPEG_QUALITIES) {
+    const bytes: number[] = [];
+    const dets: Detection[][] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const r = jpegRoundTrip(image(i), q);
+      bytes.push(r.bytes.length);
+      const x = tf.tensor4d(r.decoded, [1, size, size, 3], "float32");
+      dets.push(await detect(backbone.predict(x)));
+      x.dispose();
+    }
+    point({ method: "input-jpeg", param: q, bytes, dets });
+  }
+}
+
+async function headData(x: tfNs.Tensor4D, split: SplitPoint): Promise<Float32Array[]> {
+  const f = backbone.head(x, split);
+  const data = await Promise.all(f.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(f);
+  return data;
+}
+
+/** Runs the tail on cut tensors that went through some codec: per image, the restored tensors and the bytes sent. */
+async function tensorBaseline(split: SplitPoint, code: (features: Float32Array[], image: number) => { restored: Float32Array[]; bytes: number; payload?: number; bits?: number }) {
+  const bytes: number[] = [];
+  const payloads: number[] = [];
+  const bits: number[] = [];
+  const errors: number[] = [];
+  const dets: Detection[][] = [];
+  for (const [i, x] of inputs.entries()) {
+    const features = await headData(x, split);
+    const r = code(features, i);
+    bytes.push(r.bytes);
+    if (r.payload !== undefined) payloads.push(r.payload);
+    if (r.bits !== undefined) bits.push(r.bits);
+    errors.push(mean(features.map((f, k) => mse(f, r.restored[k]))));
+    const cut = r.restored.map((d, k) => tf.tensor4d(d, [1, ...split.tensors[k].shape] as [number, number, number, number]));
+    dets.push(await detect(backbone.tail(cut, split)));
+    tf.dispose(cut);
+  }
+  return { bytes, dets, featureMse: mean(errors), payloadBytesMean: payloads.length ? mean(payloads) : null, estimatedBitsMean: bits.length ? mean(bits) : null };
+}
+
+for (const split of manifest.splits) {
+  const values = split.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));
+  point({ method: "float32", split: split.id, ...(await tensorBaseline(split, (f) => ({ restored: f, bytes: 4 * values.reduce((a, b) => a + b, 0) }))) });
+  point({
+    method: "float16",
+    split: split.id,
+    ...(await tensorBaseline(split, (f) => {
+      const r = f.map((d) => float16RoundTrip(d));
+      return { restored: r.map((x) => x.restored), bytes: r.reduce((n, x) => n + x.bytes, 0) };
+    })),
+  });
+  point({
+    method: "int8-deflate",
+    split: split.id,
+    ...(await tensorBaseline(split, (f) => {
+      const streams = f.map((d) => int8Deflate(d));
+      return { restored: streams.map((s, k) => int8Inflate(s, values[k])), bytes: streams.reduce((n, s) => n + s.length, 0) };
+    })),
+  });
+  // Uniform quantizer + rANS, no BU: histogram tables counted on the training photos' cut tensors.
+  const training = await Promise.all(trainingInputs.map((x) => headData(x, split)));
+  const stds = split.tensors.map((_, k) => {
+    const all = training.map((t) => t[k]);
+    const m = mean(all.map((d) => mean(d)));
+    return Math.sqrt(mean(all.map((d) => mean(Array.from(d, (v) => (v - m) ** 2)))));
+  });
+  for (const fraction of QUANT_FRACTIONS) {
+    const steps = stds.map((s) => s * fraction);
+    const tables: EntropyTables[] = split.tensors.map((t, k) => {
+      const joined = new Float32Array(training.length * values[k]);
+      training.forEach((d, j) => joined.set(d[k], j * values[k]));
+      return tablesFromSamples(quantize(joined, steps[k]), t.shape.at(-1)!);
+    });
+    const shapes = split.tensors.map((t) => t.shape);
+    point({
+      method: "quant-rans",
+      split: split.id,
+      param: fraction,
+      ...(await tensorBaseline(split, (f) => {
+        const symbols = f.map((d, k) => quantize(d, steps[k]));
+        const stream = encodeSymbols({ model: manifest.index, split: split.index, rate: 0 }, symbols.map((s, k) => ({ symbols: s, tables: tables[k] })));
+        const back = decodeSymbols(stream.bytes, () => ({ shapes, tables })).symbols;
+        return {
+          restored: back.map((s, k) => dequantize(s, steps[k])),
+          bytes: stream.bytes.length,
+          payload: stream.payloadBytes,
+          bits: symbols.reduce((n, s, k) => n + estimateBits(s, tables[k]), 0),
+        };
+      })),
+    });
+  }
+
+  // Bottleneck units, through the real pipeline, one image at a time as the app runs them.
+  for (const rate of split.rates) {
+    const loaded = await loadRate(files, split, rate);
+    const ids = { model: manifest.index, split: split.index, rate: rate.index };
+    const bytes: number[] = [];
+    const payloads: number[] = [];
+    const bits: number[] = [];
+    const errors: number[] = [];
+    const dets: Detection[][] = [];
+    const times: StageTimes[] = [];
+    for (const [i, x] of [inputs[0], ...inputs].entries()) {
+      const client = await runClient(backbone, loaded, ids, x);
+      const server = await runServer(backbone, loaded, manifest.index, client.bitstreams);
+      const d = await detect(server.outputs);
+      if (i > 0) {
+        // The first run warms the kernels up and is not counted.
+        const a = await Promise.all(client.features.map((t) => t.data() as Promise<Float32Array>));
+        const b = await Promise.all(server.reconstruction.map((t) => t.data() as Promise<Float32Array>));
+        errors.push(mean(a.map((v, k) => mse(v, b[k]))));
+        bytes.push(client.bitstreams[0].length);
+        payloads.push(client.payloadBytes[0]);
+        bits.push(client.estimatedBits[0]);
+        dets.push(d);
+        times.push({ ...client.ms, ...server.ms });
+      }
+      tf.dispose([...client.features, ...server.reconstruction]);
+    }
+    disposeRate(loaded);
+    const msPerStage = Object.fromEntries(Object.keys(times[0]).map((k) => [k, median(times.map((t) => t[k as keyof StageTimes]))]));
+    const p = point({
+      method: "bu",
+      split: split.id,
+      rate: rate.id,
+      param: rate.lambda,
+      bytes,
+      dets,
+      payloadBytesMean: mean(payloads),
+      estimatedBitsMean: mean(bits),
+      featureMse: mean(errors),
+      buParams: rate.buParams,
+      encoderMacs: rate.encoderMacs,
+      msPerStage,
+    });
+    const total = Object.values(msPerStage).reduce((a, b) => a + b, 0);
+    log(`  payload ${p.payloadBytesMean!.toFixed(0)} B vs estimated ${(p.estimatedBitsMean! / 8).toFixed(0)} B; ${total.toFixed(0)} ms split vs ${median(unsplitMs).toFixed(0)} ms unsplit (ratio ${(total / median(unsplitMs)).toFixed(2)})`);
+  }
+}
+
+// The issue's bar: the cheapest BU level at the deepest split with mAP50 >= 0.9 against the cheapest such JPEG.
+const deepest = manifest.splits.at(-1)!.id;
+const cheapest = (ps: RdPoint[]) => ps.filter((p) => (p.map50 ?? 0) >= 0.9).sort((a, b) => a.bytesMean - b.bytesMean)[0];
+const bu = cheapest(points.filter((p) => p.method === "bu" && p.split === deepest));
+const jpeg = cheapest(points.filter((p) => p.method === "input-jpeg"));
+if (bu && jpeg) log(`bar: ${deepest}/${bu.rate} ${bu.bytesMean.toFixed(0)} B (mAP50 ${bu.map50!.toFixed(3)}) vs JPEG q${jpeg.param} ${jpeg.bytesMean.toFixed(0)} B (mAP50 ${jpeg.map50!.toFixed(3)}): ${(jpeg.bytesMean / bu.bytesMean).toFixed(1)}x fewer bytes`);
+else log(`bar: no ${bu ? "JPEG" : "BU"} point reaches mAP50 0.9`);
+
+const rd: RdFile = {
+  model: manifest.id,
+  dataset: { name: "held-out sample photos (public/samples/photos)", count: inputs.length, photos: heldOut.map((s) => s.id), groundTruth: `unsplit model's detections with score >= ${SCORE}`, boxes: truth.flat().length },
+  unsplit: { accuracy: 1, msPerImage: median(unsplitMs) },
+  generatedBy: { command: `npm run eval:centernet${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`, seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
+  points,
+};
+await mkdir(path.join(ROOT, "public/rd"), { recursive: true });
+await writeFile(path.join(ROOT, "public/rd/centernet.json"), JSON.stringify(rd, null, 1));
+tf.dispose([...inputs, ...trainingInputs]);
+backbone.dispose();
+log(`wrote public/rd/centernet.json: ${points.length} points in ${((Date.now() - started) / 1000).toFixed(0)} s`);
