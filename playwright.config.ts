@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { BASE_PORT, E2E_BASE_PATH, PORT, ROOT_URL } from "./tests/e2e/sites";
+import { BASE_PORT, CHROMIUM_ARGS, E2E_BASE_PATH, PORT, ROOT_URL } from "./tests/e2e/sites";
 
 /**
  * End-to-end tests in Debian's Chromium (/usr/bin/chromium; Playwright downloads no browser) against the
@@ -15,17 +15,9 @@ process.env.TMPDIR = join(scratch, "tmp");
 process.env.XDG_CONFIG_HOME = join(scratch, "config");
 process.env.XDG_CACHE_HOME = join(scratch, "cache");
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-];
+
+// E2E_ROOT_DIR serves another export at the root (e.g. a scratch build), for development runs.
+const ROOT_DIR = process.env.E2E_ROOT_DIR ?? "out";
 
 function server(dir: string, port: number, base = "") {
   return {
@@ -52,5 +44,5 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
     screenshot: "only-on-failure",
   },
-  webServer: [server("out", PORT), server(".tmp/out-base", BASE_PORT, E2E_BASE_PATH)],
+  webServer: [server(ROOT_DIR, PORT), server(".tmp/out-base", BASE_PORT, E2E_BASE_PATH)],
 });

@@ -9,7 +9,7 @@ export default function Home() {
         <p className="mt-2 max-w-3xl text-zinc-600 dark:text-zinc-400">
           A network cut in two: the head runs on the device, a small bottleneck unit squeezes its output into a
           real bitstream, and the server decodes the bytes and runs the tail. Pick a split point and a rate level
-          and watch every step. <Link href="/codec/" className="underline">The codec on its own</Link>.
+          and watch every step. <Link href="/codec/" prefetch={false} className="underline">The codec on its own</Link>.
         </p>
       </header>
       <Playground />

@@ -17,7 +17,7 @@ import { InputPanel, type InputChoice } from "./input-panel";
 import { LatentView } from "./latent-view";
 import { PixelImage } from "./pixel-image";
 import { PlaygroundControls } from "./playground-controls";
-import { PredictionView } from "./prediction-view";
+import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
@@ -82,7 +82,7 @@ export function Playground() {
   );
 
   const backend = settings?.backend ?? requested?.backend ?? "auto";
-  const client = useSplitscopeWorker(requested ? backend : "pending");
+  const client = useSplitscopeWorker(requested ? backend : null);
   const [init, setInit] = useState<InitResult | null>(null);
   const [load, setLoad] = useState<LoadState>({ kind: "idle" });
   const modelId = settings?.model ?? null;
@@ -121,11 +121,12 @@ export function Playground() {
     return choice.pixels;
   }, [choice?.kind, choice?.kind === "sample" ? choice.id : choice?.pixels, files]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const [result, setResult] = useState<RunResult | null>(null);
+  const [result, setResult] = useState<{ run: RunResult; pixels: Uint8Array; sample: string } | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const token = useRef(0);
 
+  const sampleKey = settings?.sample ?? "";
   useEffect(() => {
     if (!client || !manifest || !pixels || load.kind !== "ready" || load.model !== manifest.id || splitIndex < 0 || rateIndex < 0) return;
     const mine = ++token.current;
@@ -135,11 +136,11 @@ export function Playground() {
       if (mine !== token.current) return; // a newer run owns the view
       setRunning(false);
       if (out.ok) {
-        setResult(out.value);
+        setResult({ run: out.value, pixels, sample: sampleKey });
         setRunError(null);
       } else if (out.error.code !== "stale" && out.error.code !== "terminated") setRunError(out.error.message);
     });
-  }, [client, manifest, pixels, load, splitIndex, rateIndex]);
+  }, [client, manifest, pixels, load, splitIndex, rateIndex]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const choose = (c: InputChoice) => {
     if (c.kind === "sample") change({ sample: c.id });
@@ -157,8 +158,9 @@ export function Playground() {
 
   const split = manifest.splits[splitIndex];
   const rate = split.rates[rateIndex];
-  const current = result && result.model === manifest.id && result.split === splitIndex && result.rate === rateIndex ? result : null;
-  const shown = result && result.model === manifest.id ? result : null;
+  const r = result?.run ?? null;
+  const current = r && result?.pixels === pixels && r.model === manifest.id && r.split === splitIndex && r.rate === rateIndex ? r : null;
+  const shown = r && r.model === manifest.id ? r : null;
   const pre = files.rd ? rdPointOf(files.rd, split.id, rate.id) : null;
   const names = { model: manifest.id, split: split.id, rate: rate.id };
   const loadingNote =
@@ -176,7 +178,22 @@ export function Playground() {
         <BackendStatus init={init} />
         {loadingNote}
         {running ? <span className="text-sm text-zinc-500" aria-live="polite">Running…</span> : null}
-        {current ? <span className="text-xs text-zinc-500" data-testid="num-tensors" data-value={current.numTensors}>{current.numTensors} tensors alive in the worker</span> : null}
+        {current ? (
+          <span
+            className="text-xs text-zinc-500"
+            data-testid="live"
+            data-split={split.id}
+            data-rate={rate.id}
+            data-sample={result?.sample}
+            data-token={current.token}
+            data-bytes={current.bitstream.length}
+            data-split-top={manifest.classes[topK(current.splitProbs, 1)[0].index]}
+            data-unsplit-top={manifest.classes[topK(current.unsplitProbs, 1)[0].index]}
+            data-num-tensors={current.numTensors}
+          >
+            Live result for this input · {current.numTensors} tensors alive in the worker
+          </span>
+        ) : null}
       </div>
       {load.kind === "error" ? <ErrorMessage message={load.message} /> : null}
       {runError ? <ErrorMessage message={runError} /> : null}

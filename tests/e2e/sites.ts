@@ -5,3 +5,16 @@ export const BASE_PORT = PORT + 1;
 export const E2E_BASE_PATH = "/splitscope";
 export const ROOT_URL = `http://127.0.0.1:${PORT}`;
 export const BASE_PATH_URL = `http://127.0.0.1:${BASE_PORT}${E2E_BASE_PATH}`;
+
+/** Flags for Debian's Chromium in a container: headless, software WebGL (SwiftShader), nothing phoning home. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-angle=swiftshader",
+  "--enable-unsafe-swiftshader",
+];

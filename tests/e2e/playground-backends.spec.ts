@@ -1,0 +1,47 @@
+import { expect, test } from "./fixtures";
+import { readLive } from "./playground-helpers";
+import { referenceRun, samplePixels } from "./reference";
+import { BASE_PATH_URL } from "./sites";
+
+test("the playground runs on the webgl backend and agrees with the pipeline", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/?backend=webgl&sample=test-0");
+  await expect(page.getByTestId("backend")).toHaveText("webgl");
+  const live = await readLive(page, { sample: "test-0" });
+  const split = Number(await page.getByLabel("Split point").evaluate((el: HTMLSelectElement) => el.selectedIndex));
+  const rate = Number(await page.getByLabel("Rate level").inputValue());
+  const ref = await referenceRun(samplePixels("test-0").pixels, split, rate);
+  // WebGL computes in float32 on the GPU (here SwiftShader) in another order than wasm, so a symbol on a
+  // rounding boundary may differ: the size stays within a few percent and the prediction is the same.
+  expect(Math.abs(live.bytes - ref.bytes.length)).toBeLessThanOrEqual(Math.max(3, ref.bytes.length * 0.05));
+  expect(live.splitTop).toBe(ref.splitTop);
+  expect(live.unsplitTop).toBe(ref.unsplitTop);
+});
+
+test("the Backend control restarts the worker on the chosen backend", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  const wasm = await readLive(page, { sample: "test-0" });
+  await page.getByLabel("Backend").selectOption("cpu");
+  await expect(page.getByTestId("backend")).toHaveText("cpu");
+  expect(page.url()).toContain("backend=cpu");
+  const cpu = await readLive(page, { sample: "test-0", newerThan: 0 });
+  expect(cpu.splitTop).toBe(wasm.splitTop);
+});
+
+test("phone-sized screen: one column, nothing wider than the screen", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const input = await page.getByRole("region", { name: "Input", exact: true }).boundingBox();
+  const bitstream = await page.getByRole("region", { name: "Bitstream", exact: true }).boundingBox();
+  expect(bitstream!.y).toBeGreaterThan(input!.y + input!.height - 1);
+});
+
+test("the playground works under a base path", async ({ page }) => {
+  await page.goto(`${BASE_PATH_URL}/?backend=wasm&sample=test-0`);
+  const live = await readLive(page, { sample: "test-0" });
+  expect(live.bytes).toBeGreaterThan(0);
+  expect(new URL(page.url()).pathname).toBe("/splitscope/");
+});
