@@ -6,18 +6,22 @@ import { formatFixed, formatInt } from "./format";
 import { HexBytes } from "./hex-bytes";
 import { StatList, type Stat } from "./stat-list";
 
-function times(x: number): string {
-  return x >= 10 ? `${formatFixed(x, 0)}×` : `${formatFixed(x, 1)}×`;
+/** "44× smaller" or, when the bitstream is the bigger one, "1.3× larger". */
+function times(ratio: number): string {
+  const x = ratio >= 1 ? ratio : 1 / ratio;
+  return `${x >= 10 ? formatFixed(x, 0) : formatFixed(x, 1)}× ${ratio >= 1 ? "smaller" : "larger"}`;
 }
 
 function statsOf(r: RunResult): Stat[] {
   const bytes = r.bitstream.length;
+  const symbols = r.symbols.reduce((n, s) => n + s.data.length, 0);
   return [
     { label: "Bitstream size", value: `${formatInt(bytes)} bytes`, note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of header and CRC`, testId: "bitstream-bytes", raw: bytes },
     { label: "Estimated bits", value: formatFixed(r.estimatedBits, 1), note: `${formatFixed(r.estimatedBits / 8, 1)} bytes by the entropy model's −log₂ P`, testId: "estimated-bits", raw: r.estimatedBits },
+    { label: "Symbols sent", value: formatInt(symbols), note: `${formatFixed((r.payloadBytes * 8) / symbols, 3)} bits per symbol after rANS`, testId: "symbols", raw: symbols },
     { label: "Bits per input pixel", value: formatFixed((bytes * 8) / r.inputPixels, 3), note: `${formatInt(r.inputPixels)} input pixels`, testId: "bits-per-pixel", raw: (bytes * 8) / r.inputPixels },
-    { label: "Smaller than float32 features", value: times(r.float32Bytes / bytes), note: `${formatInt(r.float32Bytes)} bytes as raw float32`, testId: "ratio-float32", raw: r.float32Bytes / bytes },
-    { label: "Compared with the input as JPEG", value: times(r.jpegBytes / bytes), note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`, testId: "ratio-jpeg", raw: r.jpegBytes / bytes },
+    { label: "Versus float32 features", value: times(r.float32Bytes / bytes), note: `${formatInt(r.float32Bytes)} bytes as raw float32`, testId: "ratio-float32", raw: r.float32Bytes / bytes },
+    { label: "Versus the input as JPEG", value: times(r.jpegBytes / bytes), note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`, testId: "ratio-jpeg", raw: r.jpegBytes / bytes },
   ];
 }
 

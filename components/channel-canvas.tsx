@@ -34,7 +34,8 @@ export function ChannelCanvas({ data, shape, channel, lo, hi, size, label, onHov
       height={h}
       role="img"
       aria-label={label}
-      style={{ width: w * scale, height: h * scale, imageRendering: "pixelated" }}
+      // Never wider than its container (a long 1-pixel-high strip on a phone); the aspect ratio stays.
+      style={{ width: w * scale, maxWidth: "100%", height: "auto", aspectRatio: `${w} / ${h}`, imageRendering: "pixelated" }}
       className="block rounded-sm"
       onPointerMove={
         onHover

@@ -2,7 +2,7 @@ import { expect, expectConsistent, readDemo, test } from "./fixtures";
 
 test("the codec page runs the round trip on the wasm backend", async ({ page }) => {
   await page.goto("/codec/?backend=wasm");
-  await expect(page.getByRole("heading", { name: "Splitscope", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Codec round trip", level: 1 })).toBeVisible();
   await expect(page.getByTestId("backend")).toHaveText("wasm");
   const first = await readDemo(page);
   expectConsistent(first);

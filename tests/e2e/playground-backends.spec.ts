@@ -1,6 +1,6 @@
 import { expect, test } from "./fixtures";
 import { readLive } from "./playground-helpers";
-import { referenceRun, samplePixels } from "./reference";
+import { digitsManifest, digitsRd, referenceRun, samplePixels } from "./reference";
 import { BASE_PATH_URL } from "./sites";
 
 test("the playground runs on the webgl backend and agrees with the pipeline", async ({ page }) => {
@@ -28,12 +28,16 @@ test("the Backend control restarts the worker on the chosen backend", async ({ p
   expect(cpu.splitTop).toBe(wasm.splitTop);
 });
 
-test("phone-sized screen: one column, nothing wider than the screen", async ({ page }) => {
+test("phone-sized screen: one column, nothing wider than the screen at any split point", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/?backend=wasm&sample=test-0");
   await readLive(page, { sample: "test-0" });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  for (const split of digitsManifest().splits) {
+    await page.getByLabel("Split point").selectOption(split.id);
+    await readLive(page, { split: split.id });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, split.id).toBeLessThanOrEqual(0);
+  }
   const input = await page.getByRole("region", { name: "Input", exact: true }).boundingBox();
   const bitstream = await page.getByRole("region", { name: "Bitstream", exact: true }).boundingBox();
   expect(bitstream!.y).toBeGreaterThan(input!.y + input!.height - 1);
@@ -44,4 +48,24 @@ test("the playground works under a base path", async ({ page }) => {
   const live = await readLive(page, { sample: "test-0" });
   expect(live.bytes).toBeGreaterThan(0);
   expect(new URL(page.url()).pathname).toBe("/splitscope/");
+});
+
+test("first paint shows the precomputed figures and a progress indicator while the model loads", async ({ page }) => {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  // Hold the backbone's weights back until the page has been checked.
+  await page.route("**/backbone/*.bin", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const manifest = digitsManifest();
+  const split = manifest.splits[0];
+  await page.goto(`/?backend=wasm&sample=test-0&split=${split.id}&rate=${split.rates[0].id}`);
+  const point = digitsRd().points.find((p) => p.method === "bu" && p.split === split.id && p.rate === split.rates[0].id)!;
+  await expect(page.getByTestId("precomputed")).toContainText(`${Math.round(point.bytesMean).toLocaleString("en-US")} bytes per image on average`);
+  await expect(page.getByTestId("rd-chart")).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: /Loading/ })).toBeVisible();
+  release();
+  await readLive(page, { split: split.id, rate: split.rates[0].id });
+  await expect(page.getByRole("progressbar")).toHaveCount(0);
 });
