@@ -124,9 +124,10 @@ async function open(entry: RegistryEntry, onProgress: (p: Progress) => void): Pr
 /** Loads (or returns the already loaded) model; a different id disposes the previous one first. */
 export async function useModel(id: string, onProgress: (p: Progress) => void = () => {}): Promise<LoadedModel> {
   if (current?.id === id) return current.model;
-  current?.dispose();
   const entry = (await loadRegistry()).find((e) => e.id === id);
   if (!entry) throw new LoadError(`There is no model "${id}" in the registry.`);
+  if (current?.id === id) return current.model; // loaded by a call that overtook this one
+  current?.dispose();
   const opened = open(entry, onProgress);
   const model = opened.then((o) => o.model);
   const mine = {
