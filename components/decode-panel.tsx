@@ -21,6 +21,15 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
     else if (out.error.code !== "terminated") setState({ kind: "error", name: file.name, message: out.error.message });
   };
 
+  const answer = (r: DecodeResult): { label: string; p: number } => {
+    const classes = manifest?.id === r.model ? manifest.classes : [];
+    if (r.detections.length || !r.probs.length) {
+      const d = r.detections[0];
+      return d ? { label: classes[d.cls] ?? String(d.cls), p: d.score } : { label: "nothing", p: 0 };
+    }
+    const top = topK(r.probs, 1)[0];
+    return { label: classes[top.index] ?? String(top.index), p: top.p };
+  };
   const names = (r: DecodeResult) => {
     const s = manifest?.id === r.model ? manifest.splits[r.split] : undefined;
     return `${r.model}, ${s?.label ?? `split ${r.split}`}, ${s?.rates[r.rate]?.id ?? `rate ${r.rate}`}`;
@@ -39,10 +48,8 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
         <div className="rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid="decoded">
           <p>
             {state.name} ({formatInt(state.r.bytes)} bytes) is a stream for {names(state.r)}. The server predicts{" "}
-            <strong data-testid="decoded-class" data-value={manifest?.classes[topK(state.r.probs, 1)[0].index] ?? ""}>
-              {manifest?.classes[topK(state.r.probs, 1)[0].index] ?? topK(state.r.probs, 1)[0].index}
-            </strong>{" "}
-            ({formatFixed(topK(state.r.probs, 1)[0].p * 100, 1)} %).
+            <strong data-testid="decoded-class" data-value={answer(state.r).label}>{answer(state.r).label}</strong> ({formatFixed(answer(state.r).p * 100, 1)} %
+            {state.r.detections.length > 1 ? `, and ${state.r.detections.length - 1} more detections` : ""}).
           </p>
           <p className="mt-1 text-xs text-zinc-500">
             rANS decode {formatFixed(state.r.ms.entropyDecode, 1)} ms, BU decoder {formatFixed(state.r.ms.buDecoder, 1)} ms, tail {formatFixed(state.r.ms.tail, 1)} ms.

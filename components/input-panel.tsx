@@ -44,7 +44,12 @@ export function InputPanel({ manifest, samples, choice, onChoose }: { manifest: 
             const on = choice?.kind === "sample" && choice.id === s.id;
             return (
               <button key={s.id} type="button" aria-pressed={on} aria-label={`Sample ${s.id} (${s.label})`} onClick={() => onChoose({ kind: "sample", id: s.id })} className={`rounded-sm p-0.5 ${on ? "ring-2 ring-sky-500" : "ring-1 ring-zinc-200 dark:ring-zinc-800"}`}>
-                <PixelImage pixels={s.pixels} width={s.width} height={s.height} channels={s.channels} size={32} label={`digit ${s.label}`} />
+                {"pixels" in s ? (
+                  <PixelImage pixels={s.pixels} width={s.width} height={s.height} channels={s.channels} size={32} label={`digit ${s.label}`} />
+                ) : (
+                  // eslint-disable-next-line @next/next/no-img-element -- a static export serves the file as it is
+                  <img src={s.url} alt={s.label} width={64} height={48} className="h-12 w-16 rounded-sm object-cover" />
+                )}
               </button>
             );
           })}

@@ -10,6 +10,7 @@ import type { Progress, RunResult } from "@/lib/worker/playground-protocol";
 import { BackendStatus } from "./backend-status";
 import { BitstreamPanel } from "./bitstream-panel";
 import { DecodePanel } from "./decode-panel";
+import { DetectionView } from "./detection-view";
 import { ErrorMessage } from "./error-message";
 import { FeatureGrid } from "./feature-grid";
 import { formatFixed, formatInt } from "./format";
@@ -24,6 +25,7 @@ import { SplitShare } from "./split-share";
 import { TimingBar } from "./timing-bar";
 import { useModelFiles, useRegistry } from "./use-model-files";
 import { useSplitscopeWorker } from "./use-worker";
+import { readSampleImage } from "./read-image-file";
 
 /** Fills in what the address lacks or gets wrong with the model's defaults: the middle split and rate. */
 function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, samples: Sample[], custom: InputChoice | null): ViewSettings {
@@ -32,6 +34,15 @@ function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, sa
   const customOk = custom !== null && req.sample === custom.kind;
   const sample = customOk ? req.sample! : (samples.find((s) => s.id === req.sample) ?? samples[0])?.id ?? "";
   return { model, split: split.id, rate: rate?.id ?? "", sample, backend: req.backend ?? "auto" };
+}
+
+/** The answer in one word: the top class, or the class of the most confident detection ("none" if none). */
+function topClass(r: RunResult, which: "split" | "unsplit", classes: string[]): string {
+  if (r.task === "detection") {
+    const d = which === "split" ? r.splitDetections : r.unsplitDetections;
+    return d[0] ? (classes[d[0].cls] ?? String(d[0].cls)) : "none";
+  }
+  return classes[topK(which === "split" ? r.splitProbs : r.unsplitProbs, 1)[0].index];
 }
 
 function Section({ title, id, children, className = "" }: { title: string; id: string; children: ReactNode; className?: string }) {
@@ -115,11 +126,28 @@ export function Playground() {
   const rateIndex = manifest && settings && splitIndex >= 0 ? manifest.splits[splitIndex].rates.findIndex((r) => r.id === settings.rate) : -1;
 
   const choice: InputChoice | null = settings ? (custom && settings.sample === custom.kind ? custom : { kind: "sample", id: settings.sample }) : null;
+  // Gallery images stored as files (photos) are decoded and resized once per sample.
+  const [decoded, setDecoded] = useState<{ url: string; pixels: Uint8Array } | null>(null);
+  const [sampleError, setSampleError] = useState<string | null>(null);
+  const sample = choice?.kind === "sample" ? files?.samples.find((s) => s.id === choice.id) : undefined;
+  const sampleUrl = sample && "url" in sample ? sample.url : null;
+  useEffect(() => {
+    if (!sampleUrl || !files) return;
+    let live = true;
+    readSampleImage(sampleUrl, files.manifest.input).then(
+      (p) => live && (setDecoded({ url: sampleUrl, pixels: p.pixels }), setSampleError(null)),
+      (e: unknown) => live && setSampleError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [sampleUrl, files]);
   const pixels = useMemo(() => {
     if (!choice || !files) return null;
-    if (choice.kind === "sample") return files.samples.find((s) => s.id === choice.id)?.pixels ?? null;
-    return choice.pixels;
-  }, [choice?.kind, choice?.kind === "sample" ? choice.id : choice?.pixels, files]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (choice.kind !== "sample") return choice.pixels;
+    if (sample && "pixels" in sample) return sample.pixels;
+    return decoded && decoded.url === sampleUrl ? decoded.pixels : null;
+  }, [choice?.kind, choice?.kind === "sample" ? choice.id : choice?.pixels, files, decoded, sampleUrl]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const [result, setResult] = useState<{ run: RunResult; pixels: Uint8Array; sample: string } | null>(null);
   const [runError, setRunError] = useState<string | null>(null);
@@ -187,16 +215,22 @@ export function Playground() {
             data-sample={result?.sample}
             data-token={current.token}
             data-bytes={current.bitstream.length}
-            data-split-top={manifest.classes[topK(current.splitProbs, 1)[0].index]}
-            data-unsplit-top={manifest.classes[topK(current.unsplitProbs, 1)[0].index]}
+            data-split-top={topClass(current, "split", manifest.classes)}
+            data-unsplit-top={topClass(current, "unsplit", manifest.classes)}
             data-num-tensors={current.numTensors}
           >
             Live result for this input · {current.numTensors} tensors alive in the worker
           </span>
         ) : null}
       </div>
+      {(requested?.sample === "upload" || requested?.sample === "draw") && !custom ? (
+        <p className="text-sm text-amber-700 dark:text-amber-400">
+          This link was made with {requested.sample === "upload" ? "an uploaded picture" : "a drawing"}, which stays in the browser that made it; showing a sample instead.
+        </p>
+      ) : null}
       {load.kind === "error" ? <ErrorMessage message={load.message} /> : null}
       {runError ? <ErrorMessage message={runError} /> : null}
+      {sampleError ? <ErrorMessage message={sampleError} /> : null}
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Section title="Input" id="input-title" className="lg:col-span-2">
@@ -208,7 +242,7 @@ export function Playground() {
               <PixelImage pixels={pixels} width={manifest.input.width} height={manifest.input.height} channels={manifest.input.channels} size={112} label="the input as the model sees it" />
               <p className="text-xs text-zinc-600 dark:text-zinc-400">
                 {manifest.input.height} × {manifest.input.width} × {manifest.input.channels}, values {manifest.input.range[0]}–{manifest.input.range[1]}
-                {choice?.kind === "sample" ? `; held-out digit, label ${files.samples.find((s) => s.id === choice.id)?.label}` : choice?.kind === "draw" ? "; your drawing" : "; your upload"}
+                {choice?.kind === "sample" ? `; sample ${sample?.id} (${sample?.label})` : choice?.kind === "draw" ? "; your drawing" : "; your upload"}
               </p>
             </div>
           ) : null}
@@ -234,7 +268,13 @@ export function Playground() {
           )}
         </Section>
         <Section title="Prediction" id="prediction-title">
-          {current ? <PredictionView split={current.splitProbs} unsplit={current.unsplitProbs} classes={manifest.classes} /> : <p className="text-sm text-zinc-500">Waiting for the first run…</p>}
+          {!current ? (
+            <p className="text-sm text-zinc-500">Waiting for the first run…</p>
+          ) : current.task === "detection" ? (
+            <DetectionView split={current.splitDetections} unsplit={current.unsplitDetections} classes={manifest.classes} pixels={result!.pixels} input={manifest.input} />
+          ) : (
+            <PredictionView split={current.splitProbs} unsplit={current.unsplitProbs} classes={manifest.classes} />
+          )}
           {current ? (
             <>
               <h3 className="pt-2 text-sm font-semibold">Stage times</h3>

@@ -89,3 +89,15 @@ export function readDrawing(canvas: HTMLCanvasElement, spec: InputSpec): ModelPi
   });
   return rgbaToModelPixels(rgba, spec);
 }
+
+/** A gallery image file -> model pixels, stretched to the model's input (as the photo models were evaluated). */
+export async function readSampleImage(url: string, spec: InputSpec): Promise<ModelPixels> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not download ${url} (HTTP ${res.status}).`);
+  const bitmap = await createImageBitmap(await res.blob(), { resizeWidth: spec.width, resizeHeight: spec.height, resizeQuality: "high" });
+  try {
+    return rgbaToModelPixels(rgbaOf(spec, (ctx) => ctx.drawImage(bitmap, 0, 0)), spec);
+  } finally {
+    bitmap.close();
+  }
+}

@@ -64,7 +64,11 @@ export function useModelFiles(entry: RegistryEntry | null): { files: ModelFiles 
           rdProblem = e instanceof Error ? e.message : String(e);
         }
       } else rdProblem = "This model has no precomputed rate-distortion results.";
-      const samples = manifest.samples ? parseSamples(await getJson(folder + manifest.samples)) : [];
+      let samples: Sample[] = [];
+      if (manifest.samples) {
+        const url = new URL(folder + manifest.samples, window.location.href).pathname;
+        samples = parseSamples(await getJson(url), url.slice(0, url.lastIndexOf("/") + 1));
+      }
       return { manifest, rd, rdProblem, samples };
     })()
       .then((files) => live && setState({ id: entry.id, files, error: null }))

@@ -10,25 +10,45 @@ export interface SampleJSON {
   pixels: string;
 }
 
-export interface Sample {
+/** An entry of a photo index (public/samples/photos/photos.json): an image file next to the index. */
+export interface PhotoSampleJSON {
   id: string;
-  label: string;
-  /** 8-bit pixels, channels-last. */
-  pixels: Uint8Array;
+  file: string;
+  title: string;
   width: number;
   height: number;
-  channels: number;
 }
+
+export type Sample =
+  | {
+      id: string;
+      label: string;
+      /** 8-bit pixels, channels-last, already the model's input size. */
+      pixels: Uint8Array;
+      width: number;
+      height: number;
+      channels: number;
+    }
+  | {
+      id: string;
+      label: string;
+      /** An image file the page decodes and resizes to the model's input. */
+      url: string;
+      width: number;
+      height: number;
+    };
 
 function fromBase64(b64: string): Uint8Array {
   const bin = atob(b64);
   return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
 }
 
-export function parseSamples(json: unknown): Sample[] {
-  const list = (json as { samples?: SampleJSON[] })?.samples;
+/** `folder`: the URL folder of the gallery file, which image files are relative to. */
+export function parseSamples(json: unknown, folder = ""): Sample[] {
+  const list = (json as { samples?: (SampleJSON | PhotoSampleJSON)[] })?.samples;
   if (!Array.isArray(list)) throw new Error("The sample gallery file is malformed.");
-  return list.map((s) => {
+  return list.map((s): Sample => {
+    if ("file" in s) return { id: s.id, label: s.title, url: folder + s.file, width: s.width, height: s.height };
     const pixels = fromBase64(s.pixels);
     if (pixels.length !== s.width * s.height * s.channels) throw new Error(`Sample ${s.id} has ${pixels.length} bytes, expected ${s.width * s.height * s.channels}.`);
     return { id: s.id, label: s.label, pixels, width: s.width, height: s.height, channels: s.channels };

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { layersBackbone, type Backbone } from "@/lib/models/backbone";
+import { graphBackbone } from "@/lib/models/graph-backbone";
 import { findRate, validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { disposeRate, loadRate, type FileSource, type LoadedRate } from "@/lib/pipeline/units";
 import { assetUrl } from "./asset-url";
@@ -93,12 +94,13 @@ let current: { id: string; model: Promise<LoadedModel>; dispose: () => void } | 
 
 async function open(entry: RegistryEntry, onProgress: (p: Progress) => void): Promise<{ model: LoadedModel; rates: Map<string, Promise<LoadedRate>> }> {
   const { manifest, folder } = await loadManifest(entry);
-  if (manifest.backbone.kind !== "layers") throw new LoadError(`Model ${manifest.id}: backbones of kind "${manifest.backbone.kind}" are not supported yet.`);
   onProgress({ what: "backbone weights", fraction: 0 });
-  const layers = await tf.loadLayersModel(folder + manifest.backbone.url, {
-    onProgress: (fraction) => onProgress({ what: "backbone weights", fraction }),
-  });
-  const backbone = layersBackbone(layers);
+  const url = folder + manifest.backbone.url;
+  const options = { onProgress: (fraction: number) => onProgress({ what: "backbone weights", fraction }) };
+  const backbone =
+    manifest.backbone.kind === "graph"
+      ? graphBackbone(await tf.loadGraphModel(url, options), manifest.backbone.outputs)
+      : layersBackbone(await tf.loadLayersModel(url, options));
   const files = folderSource(folder);
   const rates = new Map<string, Promise<LoadedRate>>();
   const model: LoadedModel = {

@@ -5,6 +5,7 @@
  */
 import type { BackendName } from "@/lib/tf/browser-backend";
 import type { ModelManifest } from "@/lib/models/manifest";
+import type { Detection } from "@/lib/view/detections";
 import type { SymbolHistogram } from "@/lib/view/histogram";
 
 /** A channels-last array with its shape (no batch), e.g. [28, 28, 1] or [14, 14, 32]. */
@@ -48,7 +49,7 @@ export interface RunParams {
   image: PlainTensor;
 }
 
-export type { SymbolHistogram };
+export type { Detection, SymbolHistogram };
 
 export interface StageMs {
   head: number;
@@ -79,8 +80,13 @@ export interface RunResult {
   /** Over all cut tensors. */
   featureMse: number;
   featurePsnr: number;
+  task: "classification" | "detection";
+  /** Classification: class probabilities (empty for detection). */
   splitProbs: number[];
   unsplitProbs: number[];
+  /** Detection: boxes in input pixels, best first (empty for classification). */
+  splitDetections: Detection[];
+  unsplitDetections: Detection[];
   ms: StageMs & { unsplit: number };
   inputPixels: number;
   /** Bytes the split tensors take as raw float32. */
@@ -102,6 +108,7 @@ export interface DecodeResult {
   rate: number;
   bytes: number;
   probs: number[];
+  detections: Detection[];
   reconstruction: PlainTensor[];
   ms: Pick<StageMs, "entropyDecode" | "buDecoder" | "tail">;
 }

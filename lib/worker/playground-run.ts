@@ -8,6 +8,7 @@ import { jpegRoundTrip } from "@/lib/baselines/image-codecs";
 import { findRate, type ModelManifest } from "@/lib/models/manifest";
 import { mse, psnr, softmax } from "@/lib/metrics/summary";
 import { runClient, runServer, type ClientResult, type ServerResult } from "@/lib/pipeline/run";
+import { parseDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
 import { entryByIndex, useModel } from "./model-store";
 import type { DecodeResult, PlainTensor, RunParams, RunResult } from "./playground-protocol";
@@ -84,12 +85,13 @@ export async function runImage(p: RunParams): Promise<RunResult> {
     const t = performance.now();
     const unsplit = backbone.predict(x);
     tensors.push(...unsplit);
-    const unsplitLogits = (await unsplit[0].data()) as Float32Array;
+    const unsplitOut = (await unsplit[0].data()) as Float32Array;
     const unsplitMs = performance.now() - t;
 
     const features = await Promise.all(client.features.map(plainOf));
     const reconstruction = await Promise.all(server.reconstruction.map(plainOf));
-    const splitLogits = (await server.outputs[0].data()) as Float32Array;
+    const splitOut = (await server.outputs[0].data()) as Float32Array;
+    const detection = manifest.task === "detection";
     const all = concat(features.map((f) => f.data));
     const allRec = concat(reconstruction.map((f) => f.data));
     const symbols = client.symbols[0].map((data, i) => ({ data, shape: loaded.rate.units[i].latentShape }));
@@ -111,8 +113,11 @@ export async function runImage(p: RunParams): Promise<RunResult> {
       estimatedBits: client.estimatedBits[0],
       featureMse: mse(all, allRec),
       featurePsnr: psnr(all, allRec),
-      splitProbs: softmax(splitLogits),
-      unsplitProbs: softmax(unsplitLogits),
+      task: manifest.task,
+      splitProbs: detection ? [] : softmax(splitOut),
+      unsplitProbs: detection ? [] : softmax(unsplitOut),
+      splitDetections: detection ? parseDetections(splitOut) : [],
+      unsplitDetections: detection ? parseDetections(unsplitOut) : [],
       ms: { ...client.ms, ...server.ms, unsplit: unsplitMs },
       inputPixels: manifest.input.height * manifest.input.width,
       float32Bytes: all.length * 4,
@@ -143,13 +148,15 @@ export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
   const loaded = await model.rate(header.split, header.rate);
   const server = await runServer(model.backbone, loaded, model.manifest.index, [bytes]);
   try {
-    const logits = (await server.outputs[0].data()) as Float32Array;
+    const out = (await server.outputs[0].data()) as Float32Array;
+    const detection = model.manifest.task === "detection";
     return {
       model: model.manifest.id,
       split: header.split,
       rate: header.rate,
       bytes: bytes.length,
-      probs: softmax(logits),
+      probs: detection ? [] : softmax(out),
+      detections: detection ? parseDetections(out) : [],
       reconstruction: await Promise.all(server.reconstruction.map(plainOf)),
       ms: server.ms,
     };
