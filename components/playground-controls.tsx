@@ -25,26 +25,26 @@ export function PlaygroundControls({
   const rate = split.rates[rateIndex];
   return (
     <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-      <label className={field}>
-        <span className="font-medium">Model</span>
-        <select className={control} value={settings.model} onChange={(e) => onChange({ model: e.target.value })}>
+      <div className={field}>
+        <label htmlFor="model-select" className="font-medium">Model</label>
+        <select id="model-select" className={control} value={settings.model} onChange={(e) => onChange({ model: e.target.value })}>
           {registry.map((m) => (
             <option key={m.id} value={m.id}>
               {m.id === manifest.id ? manifest.name : m.id}
             </option>
           ))}
         </select>
-      </label>
-      <label className={field}>
-        <span className="font-medium">Split point</span>
-        <select className={control} value={split.id} onChange={(e) => onChange({ split: e.target.value })}>
+      </div>
+      <div className={field}>
+        <label htmlFor="split-select" className="font-medium">Split point</label>
+        <select id="split-select" className={control} value={split.id} onChange={(e) => onChange({ split: e.target.value })}>
           {manifest.splits.map((s) => (
             <option key={s.id} value={s.id}>
               {s.label} — {s.tensors.map((t) => t.shape.join("×")).join(" + ")}, {formatFixed(s.clientShare * 100, 1)} % on the client
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <div className={field}>
         <label htmlFor="rate-level" className="font-medium">Rate level</label>
         <input
@@ -65,15 +65,15 @@ export function PlaygroundControls({
           <span>best quality</span>
         </span>
       </div>
-      <label className={field}>
-        <span className="font-medium">Backend</span>
-        <select className={control} value={settings.backend} onChange={(e) => onChange({ backend: e.target.value as BackendChoice })}>
+      <div className={field}>
+        <label htmlFor="backend-select" className="font-medium">Backend</label>
+        <select id="backend-select" className={control} value={settings.backend} onChange={(e) => onChange({ backend: e.target.value as BackendChoice })}>
           <option value="auto">auto (webgl, else wasm, else cpu)</option>
           <option value="webgl">webgl</option>
           <option value="wasm">wasm</option>
           <option value="cpu">cpu</option>
         </select>
-      </label>
+      </div>
     </div>
   );
 }

@@ -134,6 +134,9 @@ test("the rate level and split point work from the keyboard", async ({ page }) =
   await page.goto(`/?backend=wasm&sample=test-0&rate=r1`);
   const manifest = digitsManifest();
   await readLive(page, { rate: "r1" });
+  // Each control's accessible name is exactly its visible label.
+  for (const name of ["Model", "Split point", "Backend"]) await expect(page.getByRole("combobox", { name, exact: true })).toBeVisible();
+  await expect(page.getByRole("slider", { name: "Rate level", exact: true })).toBeVisible();
   await page.getByLabel("Rate level").focus();
   await page.keyboard.press("ArrowRight");
   await readLive(page, { rate: "r2" });
