@@ -82,22 +82,51 @@ function variance(data: Float32Array[]): number {
   return sq / n - (sum / n) ** 2;
 }
 
+/** Files of units already trained, by what determines them: the same tensor under the same settings is trained once. */
+const trained = new Map<string, { split: string; unit: number; files: Map<string, Uint8Array | string> }>();
+
 for (const [s, sc] of splitConfigs.entries()) {
   const started = Date.now();
   const cut = cuts[s];
   const units: unknown[] = [];
   for (const [u, t] of cut.tensors.entries()) {
+    const key = JSON.stringify([t, sc.latentChannels, sc.stride, sc.lambdas, sc.steps, sc.firstSteps, sc.nextSteps, stepsScale]);
+    const earlier = trained.get(key);
+    if (earlier) {
+      // A tensor shared by two split points (the stride-4 block output) gets the same BUs in both.
+      for (const [file, content] of earlier.files) {
+        const target = path.join(OUT, sc.id, file.replace(/\/u\d+\//, `/u${u}/`));
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, content);
+      }
+      units.push({ unit: `u${u}`, node: t.node, sameAs: `${earlier.split}/u${earlier.unit}` });
+      log(`${sc.id} u${u}: same tensor and settings as ${earlier.split} u${earlier.unit}, its BUs copied`);
+      continue;
+    }
+    const files = new Map<string, Uint8Array | string>();
+    trained.set(key, { split: sc.id, unit: u, files });
     const data = cache[tensors.indexOf(t)];
     const inShape = t.shape as [number, number, number];
     const cfgBase: BuConfig = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: t.nonNegative };
     const featureVariance = variance(data);
-    log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
-    const per = inShape[0] * inShape[1] * inShape[2];
+    log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
+    // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
+    // (stride-aligned) of the cut tensors: the same per-position objective for a fraction of the compute. The rate
+    // term is scaled to the whole map so that lambda keeps its per-image meaning.
+    const [H, W, C] = inShape;
+    const ph = Math.min(H, config.patch);
+    const pw = Math.min(W, config.patch);
+    const rateScale = (H * W) / (ph * pw);
     const rng = createRng(config.seed + 100 * (s + 1) + u);
     const nextBatch = () => {
-      const batch = new Float32Array(config.batchSize * per);
-      for (let b = 0; b < config.batchSize; b++) batch.set(data[Math.floor(rng() * data.length)], b * per);
-      return { features: tf.tensor4d(batch, [config.batchSize, ...inShape]), teacherLogits: null };
+      const batch = new Float32Array(config.batchSize * ph * pw * C);
+      for (let b = 0; b < config.batchSize; b++) {
+        const src = data[Math.floor(rng() * data.length)];
+        const y0 = sc.stride * Math.floor((rng() * (H - ph + 1)) / sc.stride);
+        const x0 = sc.stride * Math.floor((rng() * (W - pw + 1)) / sc.stride);
+        for (let y = 0; y < ph; y++) batch.set(src.subarray(((y0 + y) * W + x0) * C, ((y0 + y) * W + x0 + pw) * C), (b * ph + y) * pw * C);
+      }
+      return { features: tf.tensor4d(batch, [config.batchSize, ph, pw, C]), teacherLogits: null };
     };
     let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
     const levels: unknown[] = [];
@@ -113,7 +142,7 @@ for (const [s, sc] of splitConfigs.entries()) {
       const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
       const t1 = Date.now();
       const { params: trained, history } = trainBottleneckUnit({
-        cfg,
+        cfg: { ...cfg, inShape: [ph, pw, C] },
         init: params,
         nextBatch,
         tail: () => {
@@ -121,23 +150,24 @@ for (const [s, sc] of splitConfigs.entries()) {
         },
         steps,
         learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
-        lambda,
+        lambda: lambda * rateScale,
         klWeight: 0,
         featureVariance,
         seed: config.seed + i,
         logEvery: 50,
-        onLog: (k, v) => log(`${sc.id} u${u} r${rateIndex} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits ${v.bitsPerImage.toFixed(0)}`),
+        onLog: (k, v) => log(`${sc.id} u${u} r${rateIndex} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
       });
       tf.dispose(Object.values(params));
       params = trained;
       const tables = exportTables(params, cfg.latentChannels);
       const { json, bin } = serializeBu(cfg, params);
-      const dir = path.join(OUT, sc.id, `r${rateIndex}`, `u${u}`);
-      await mkdir(dir, { recursive: true });
+      const dir = `r${rateIndex}/u${u}`;
+      await mkdir(path.join(OUT, sc.id, dir), { recursive: true });
       const seconds = (Date.now() - t1) / 1000;
-      await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, seconds, final: history.at(-1) } }, null, 1));
-      await writeFile(path.join(dir, "bu.bin"), bin);
-      await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(tables)));
+      files.set(`${dir}/bu.json`, JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, patch: [ph, pw], rateScale, seconds, final: history.at(-1) } }, null, 1));
+      files.set(`${dir}/bu.bin`, bin);
+      files.set(`${dir}/tables.json`, JSON.stringify(tablesToJSON(tables)));
+      for (const name of ["bu.json", "bu.bin", "tables.json"]) await writeFile(path.join(OUT, sc.id, dir, name), files.get(`${dir}/${name}`)!);
       levels.push({ rate: `r${rateIndex}`, lambda, step: cfg.step, steps, seconds, final: history.at(-1) });
       log(`${sc.id} u${u} r${rateIndex} saved (${seconds.toFixed(0)} s)`);
     }

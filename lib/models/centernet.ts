@@ -20,8 +20,11 @@ export interface CutDefinition {
 
 /**
  * Shallow: the only kind of single-tensor cut the graph has is early (later, the detection head taps the
- * backbone at several depths). Deep: exactly the four backbone tensors the head (FPN-style "reverse" and
- * upsampling branches) consumes, so the client runs the whole backbone and the server only the head.
+ * backbone at several depths). Deep: the backbone at the four levels the detection head reads (strides 4, 8,
+ * 16 and 32), so the client runs the whole backbone and the server only the head. At strides 4, 8 and 32 the
+ * head taps a 1x1 "expand" convolution (+ ReLU or hard-swish) of the next block, whose input is the block
+ * output cut here: the same information in 3-4x fewer channels (72 -> 24, 96 -> 32, 480 -> 120), and the tail
+ * recomputes those three 1x1 convolutions. At stride 16 the head reads the block output itself.
  */
 export const CENTERNET_CUTS: CutDefinition[] = [
   {
@@ -31,12 +34,12 @@ export const CENTERNET_CUTS: CutDefinition[] = [
   },
   {
     id: "head-taps",
-    label: "End of the backbone: the four tensors the detection head taps",
+    label: "End of the backbone: the four levels the detection head taps",
     tensors: [
-      { node: "tower_0/MobilenetV3/expanded_conv_3/expand/Relu", shape: [128, 128, 72], nonNegative: true },
-      { node: "tower_0/MobilenetV3/expanded_conv_5/expand/Relu", shape: [64, 64, 96], nonNegative: true },
+      { node: "tower_0/MobilenetV3/expanded_conv_2/add", shape: [128, 128, 24], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_4/add", shape: [64, 64, 32], nonNegative: false },
       { node: "tower_0/MobilenetV3/expanded_conv_11/add", shape: [32, 32, 88], nonNegative: false },
-      { node: "tower_0/extern1/hard_swish/mul_1", shape: [16, 16, 480], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_14/add", shape: [16, 16, 120], nonNegative: false },
     ],
   },
 ];
