@@ -4,6 +4,8 @@
  *   quantizer:        symbols = round(latent / step)
  *   decoder (server): 1x1 conv back up + BN + ReLU, then a depthwise transposed conv with stride s + BN
  *                     (+ ReLU when the split tensor is non-negative) restoring the split tensor's shape.
+ * A signed split tensor (nonNegative false, e.g. a residual block's output) keeps the two per-channel stages
+ * linear: a ReLU there would drop the negative half of every channel before the 1x1 convs can mix channels.
  * Parameters live in a flat name -> tensor record so that training, saving and the browser share one layout.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -127,7 +129,8 @@ function batchNorm(p: BuParams, prefix: string, x: tf.Tensor4D, training: boolea
 export function encode(cfg: BuConfig, p: BuParams, x: tf.Tensor4D, training = false): tf.Tensor4D {
   return tf.tidy(() => {
     let h = tf.depthwiseConv2d(x, p["enc.dw"] as tf.Tensor4D, cfg.stride, "same");
-    h = tf.relu(batchNorm(p, "enc.bn1", h, training));
+    h = batchNorm(p, "enc.bn1", h, training);
+    if (cfg.nonNegative) h = tf.relu(h);
     h = tf.conv2d(h, p["enc.pw"] as tf.Tensor4D, 1, "valid");
     return tf.relu(batchNorm(p, "enc.bn2", h, training));
   });
@@ -147,7 +150,8 @@ function zeroUpsample(x: tf.Tensor4D, s: number): tf.Tensor4D {
 export function decode(cfg: BuConfig, p: BuParams, latent: tf.Tensor4D, training = false): tf.Tensor4D {
   return tf.tidy(() => {
     let h = tf.conv2d(latent, p["dec.pw"] as tf.Tensor4D, 1, "valid");
-    h = tf.relu(batchNorm(p, "dec.bn3", h, training));
+    h = batchNorm(p, "dec.bn3", h, training);
+    if (cfg.nonNegative) h = tf.relu(h);
     h = tf.depthwiseConv2d(zeroUpsample(h, cfg.stride), p["dec.dw"] as tf.Tensor4D, 1, "same");
     const [H, W] = cfg.inShape;
     if (h.shape[1] !== H || h.shape[2] !== W) h = tf.slice(h, [0, 0, 0, 0], [-1, H, W, -1]);
