@@ -16,6 +16,13 @@ export interface Backbone {
   dispose(): void;
 }
 
+function outputLayerName(model: tf.LayersModel): string {
+  const id = model.outputs[0].id;
+  const layer = model.layers.find((l) => (l.output as tf.SymbolicTensor).id === id);
+  if (!layer) throw new Error("the model's output layer was not found");
+  return layer.name;
+}
+
 /** Shape (without batch) in which a layer's output travels: [H, W, C], or [1, 1, C] for a flat output. */
 export function cutShape(model: tf.LayersModel, node: string): [number, number, number] {
   const shape = (model.getLayer(node).output as tf.SymbolicTensor).shape.slice(1) as number[];
@@ -41,7 +48,8 @@ export function layersBackbone(model: tf.LayersModel): Backbone {
       const rank = (model.getLayer(node).output as tf.SymbolicTensor).shape.length;
       return [tf.tidy(() => runTail(model, rank === 4 ? cut[0] : tf.reshape(cut[0], [cut[0].shape[0], -1]), node))];
     },
-    predict: (x) => [tf.tidy(() => model.predict(x) as tf.Tensor)],
+    // The same layer-by-layer executor as head and tail, run through without a cut: a like-for-like reference.
+    predict: (x) => [runHead(model, x, outputLayerName(model))],
     dispose: () => model.dispose(),
   };
 }
