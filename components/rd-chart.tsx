@@ -14,6 +14,12 @@ const COLORS: Record<string, string> = {
   "quant-rans": "#7c3aed",
 };
 
+/** 97.5 stays 97.5 (ticks of a narrow accuracy range are not whole percents); 98 stays 98. */
+function formatPercent(v: number): string {
+  const p = Math.round(v * 1000) / 10;
+  return Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1);
+}
+
 export interface LivePoint {
   bytes: number;
   featureMse: number;
@@ -53,7 +59,7 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
             <CartesianGrid strokeOpacity={0.3} />
             <XAxis type="number" dataKey="bytes" name="Bytes per image" scale="log" domain={xDomain} ticks={logTicks(xDomain)} tickFormatter={(v: number) => (v >= 1 ? String(Math.round(v)) : v.toPrecision(1))} label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }} fontSize={11} />
-            <YAxis type="number" dataKey="y" name={yName} scale={metric === "featureMse" ? "log" : "linear"} domain={[...yDomain]} {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})} tickFormatter={(v: number) => (metric === "accuracy" ? `${(v * 100).toFixed(0)}%` : v.toExponential(0))} fontSize={11} width={52} />
+            <YAxis type="number" dataKey="y" name={yName} scale={metric === "featureMse" ? "log" : "linear"} domain={[...yDomain]} {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})} tickFormatter={(v: number) => (metric === "accuracy" ? `${formatPercent(v)}%` : v.toExponential(0))} fontSize={11} width={52} />
             <ZAxis range={[36, 36]} />
             <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} />
             {series.map((s) => (
