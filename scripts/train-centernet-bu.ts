@@ -82,6 +82,19 @@ function variance(data: Float32Array[]): number {
   return sq / n - (sum / n) ** 2;
 }
 
+/** Per-channel mean and standard deviation over all cached crops (channels-last data). */
+function channelStats(data: Float32Array[], channels: number): [Float32Array, Float32Array] {
+  const sum = new Float64Array(channels);
+  const sq = new Float64Array(channels);
+  let n = 0;
+  for (const d of data) {
+    for (let i = 0; i < d.length; i++) (sum[i % channels] += d[i]), (sq[i % channels] += d[i] * d[i]);
+    n += d.length / channels;
+  }
+  const mu = Float32Array.from(sum, (v) => v / n);
+  return [mu, Float32Array.from(sq, (v, c) => Math.sqrt(Math.max(v / n - mu[c] ** 2, 1e-6)))];
+}
+
 /** Files of units already trained, by what determines them: the same tensor under the same settings is trained once. */
 const trained = new Map<string, { split: string; unit: number; files: Map<string, Uint8Array | string> }>();
 
@@ -129,6 +142,12 @@ for (const [s, sc] of splitConfigs.entries()) {
       return { features: tf.tensor4d(batch, [config.batchSize, ph, pw, C]), teacherLogits: null };
     };
     let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
+    // The decoder's last batch norm sets the output's scale and offset. Started at each channel's own (rather
+    // than unit scale, zero offset) it need not crawl there at the learning rate: these maps reach +-100.
+    const [mu, sd] = channelStats(data, C);
+    tf.dispose([params["dec.bn4.gamma"], params["dec.bn4.beta"]]);
+    params["dec.bn4.gamma"] = tf.tensor1d(sd);
+    params["dec.bn4.beta"] = tf.tensor1d(mu);
     const levels: unknown[] = [];
     for (const [i, lambda] of sc.lambdas.entries()) {
       const rateIndex = sc.lambdas.length - 1 - i;
