@@ -7,6 +7,7 @@ import type { BackendName } from "@/lib/tf/browser-backend";
 import type { ModelManifest } from "@/lib/models/manifest";
 import type { Detection } from "@/lib/view/detections";
 import type { SymbolHistogram } from "@/lib/view/histogram";
+import type { StageTimes } from "@/lib/pipeline/run";
 
 /** A channels-last array with its shape (no batch), e.g. [28, 28, 1] or [14, 14, 32]. */
 export interface PlainTensor {
@@ -51,14 +52,8 @@ export interface RunParams {
 
 export type { Detection, SymbolHistogram };
 
-export interface StageMs {
-  head: number;
-  buEncoder: number;
-  entropyEncode: number;
-  entropyDecode: number;
-  buDecoder: number;
-  tail: number;
-}
+/** Stage times in milliseconds, as lib/pipeline measures them. */
+export type StageMs = StageTimes;
 
 export interface RunResult {
   token: number;
