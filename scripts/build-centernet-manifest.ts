@@ -66,8 +66,8 @@ for (const cut of CENTERNET_CUTS) {
       index: r,
       label: r === 0 ? "fewest bytes" : r === count - 1 ? "best quality" : `level ${r + 1}`,
       lambda,
-      // The same for every unit of the split (the config has one value per split).
-      latentChannels: cfgs[0].latentChannels,
+      // Units may differ in latent channels: the manifest names the widest (each unit file has its own).
+      latentChannels: Math.max(...cfgs.map((c) => c.latentChannels)),
       stride: cfgs[0].stride,
       step: cfgs[0].step,
       units,

@@ -4,7 +4,7 @@
  * Writes public/models/centernet/bu/<split>/r<k>/u<i>/{bu.json, bu.bin, tables.json} (unit i compresses the
  * split's i-th cut tensor) and public/models/centernet/bu/<split>/training.json.
  *
- *   npm run train:centernet:bu [-- --split head-taps] [-- --steps-scale 0.5] [-- --crops 32] [-- --out <folder>]
+ *   npm run train:centernet:bu [-- --split head-taps] [-- --units 2,3] [-- --steps-scale 0.5] [-- --crops 32] [-- --out <folder>]
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -24,7 +24,8 @@ import { initNodeTf } from "@/lib/tf/node";
 
 interface SplitConfig {
   id: string;
-  latentChannels: number;
+  /** One value for every unit, or one per cut tensor. */
+  latentChannels: number | number[];
   stride: number;
   firstSteps: number;
   nextSteps: number;
@@ -47,6 +48,8 @@ const config = JSON.parse(await readFile(path.join(ROOT, "scripts/centernet-bu.c
 const only = arg("split");
 const stepsScale = Number(arg("steps-scale") ?? 1);
 const cropCount = Number(arg("crops") ?? config.crops);
+/** --units 2,3 retrains only those units of the split(s); the others' files stay as they are. */
+const onlyUnits = arg("units")?.split(",").map(Number);
 const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.id === only);
 const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), CENTERNET_OUTPUTS);
 
@@ -103,7 +106,9 @@ for (const [s, sc] of splitConfigs.entries()) {
   const cut = cuts[s];
   const units: unknown[] = [];
   for (const [u, t] of cut.tensors.entries()) {
-    const key = JSON.stringify([t, sc.latentChannels, sc.stride, sc.lambdas, sc.steps, sc.firstSteps, sc.nextSteps, stepsScale]);
+    if (onlyUnits && !onlyUnits.includes(u)) continue;
+    const latentChannels = Array.isArray(sc.latentChannels) ? sc.latentChannels[u] : sc.latentChannels;
+    const key = JSON.stringify([t, latentChannels, sc.stride, sc.lambdas, sc.steps, sc.firstSteps, sc.nextSteps, stepsScale]);
     const earlier = trained.get(key);
     if (earlier) {
       // A tensor shared by two split points (the stride-4 block output) gets the same BUs in both.
@@ -120,7 +125,7 @@ for (const [s, sc] of splitConfigs.entries()) {
     trained.set(key, { split: sc.id, unit: u, files });
     const data = cache[tensors.indexOf(t)];
     const inShape = t.shape as [number, number, number];
-    const cfgBase: BuConfig = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: t.nonNegative };
+    const cfgBase: BuConfig = { inShape, latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: t.nonNegative };
     const featureVariance = variance(data);
     log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
     // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
@@ -193,7 +198,13 @@ for (const [s, sc] of splitConfigs.entries()) {
     tf.dispose(Object.values(params));
     units.push({ unit: `u${u}`, node: t.node, featureVariance, levels });
   }
-  const record = { command, seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), units };
+  let allUnits = units;
+  if (onlyUnits) {
+    // Keep the record of the units not retrained now.
+    const previous = JSON.parse(await readFile(path.join(OUT, sc.id, "training.json"), "utf8")) as { units: { unit: string }[] };
+    allUnits = cut.tensors.map((_, u) => units.find((x) => (x as { unit: string }).unit === `u${u}`) ?? previous.units.find((x) => x.unit === `u${u}`));
+  }
+  const record = { command, seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), units: allUnits };
   await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
   log(`${sc.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s, ${tf.memory().numTensors} tensors alive`);
 }
