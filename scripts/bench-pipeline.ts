@@ -3,13 +3,15 @@
  * app runs it: median milliseconds per stage and ratio = (split pipeline, coding included) / (unsplit model), the
  * two timed alternately. The unsplit model runs the same layers through the same executor, without a cut.
  *
- *   npm run bench:pipeline [-- --json] [-- --runs 40]
+ *   npm run bench:pipeline [-- --json] [-- --runs 40] [-- --model digits]
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type * as tfNs from "@tensorflow/tfjs";
 import { median } from "@/lib/metrics/summary";
 import { layersBackbone } from "@/lib/models/backbone";
+import { graphBackbone } from "@/lib/models/graph-backbone";
+import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { validateManifest } from "@/lib/models/manifest";
 import { folderSource } from "@/lib/pipeline/node-files";
@@ -30,9 +32,13 @@ for (const entry of registry.models) {
   const manifestPath = path.join(ROOT, "public", entry.manifest);
   const dir = path.dirname(manifestPath);
   const manifest = validateManifest(JSON.parse(await readFile(manifestPath, "utf8")));
-  if (manifest.backbone.kind !== "layers") continue;
-  const model = await loadLayersModelFromFile(tf, path.join(dir, manifest.backbone.url));
-  const backbone = layersBackbone(model);
+  const only = process.argv.indexOf("--model");
+  if (only > 0 && process.argv[only + 1] !== manifest.id) continue;
+  const modelPath = path.join(dir, manifest.backbone.url);
+  const backbone =
+    manifest.backbone.kind === "layers"
+      ? layersBackbone(await loadLayersModelFromFile(tf, modelPath))
+      : graphBackbone(await loadGraphModelFromFile(tf, modelPath), manifest.backbone.outputs);
   const { height, width, channels, range } = manifest.input;
   const x = tf.randomUniform([1, height, width, channels], range[0], range[1], "float32", 1) as tfNs.Tensor4D;
 
