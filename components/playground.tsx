@@ -26,6 +26,7 @@ import { TimingBar } from "./timing-bar";
 import { useModelFiles, useRegistry } from "./use-model-files";
 import { useSplitscopeWorker } from "./use-worker";
 import { readSampleImage } from "./read-image-file";
+import { Credits } from "./credits";
 
 /** Fills in what the address lacks or gets wrong with the model's defaults: the middle split and rate. */
 function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, samples: Sample[], custom: InputChoice | null): ViewSettings {
@@ -312,6 +313,10 @@ export function Playground() {
 
       <Section title="Edge server only" id="decode-title">
         <DecodePanel client={load.kind === "ready" ? client : null} manifest={manifest} />
+      </Section>
+
+      <Section title="Credits" id="credits-title">
+        <Credits manifest={manifest} />
       </Section>
     </div>
   );

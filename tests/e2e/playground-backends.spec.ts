@@ -69,3 +69,9 @@ test("first paint shows the precomputed figures and a progress indicator while t
   await readLive(page, { split: split.id, rate: split.rates[0].id });
   await expect(page.getByRole("progressbar")).toHaveCount(0);
 });
+
+test("the credits of the chosen model come from its manifest", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  const credits = page.getByRole("region", { name: "Credits" });
+  for (const c of digitsManifest().credits) await expect(credits).toContainText(c.source);
+});
