@@ -18,7 +18,7 @@ import { jpegRoundTrip, pngBytes } from "@/lib/baselines/image-codecs";
 import { float16RoundTrip, int8Deflate, int8Inflate } from "@/lib/baselines/tensor-codecs";
 import { decodeJpeg, photoInput, type PhotoIndex } from "@/lib/data/photos";
 import { detectionAgreement, parseDetections, type Detection } from "@/lib/metrics/detection";
-import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
+import { NO_DETAILS, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
 import { mean, median, mse } from "@/lib/metrics/summary";
 import { CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
@@ -78,15 +78,7 @@ function point(p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]
   const a = scoreOf(dets);
   const map50 = a.map ?? 0;
   const out = {
-    split: null,
-    rate: null,
-    param: null,
-    payloadBytesMean: null,
-    estimatedBitsMean: null,
-    featureMse: null,
-    buParams: null,
-    encoderMacs: null,
-    msPerStage: null,
+    ...NO_DETAILS,
     ...rest,
     bytesMean: mean(bytes),
     bytesMedian: median(bytes),

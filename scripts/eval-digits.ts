@@ -20,7 +20,7 @@ import { folderSource } from "@/lib/pipeline/node-files";
 import { evaluateRate } from "@/lib/pipeline/evaluate";
 import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
-import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
+import { NO_DETAILS, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
 import { initNodeTf } from "@/lib/tf/node";
 
 type Tensor4D = tfNs.Tensor4D;
@@ -76,15 +76,7 @@ const points: RdPoint[] = [];
 const point = (p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]; predictions: number[] }): RdPoint => {
   const { bytes, predictions, ...rest } = p;
   return {
-    split: null,
-    rate: null,
-    param: null,
-    payloadBytesMean: null,
-    estimatedBitsMean: null,
-    featureMse: null,
-    buParams: null,
-    encoderMacs: null,
-    msPerStage: null,
+    ...NO_DETAILS,
     ...rest,
     bytesMean: mean(bytes),
     bytesMedian: median(bytes),

@@ -34,6 +34,19 @@ export interface RdFile {
   points: RdPoint[];
 }
 
+/** The optional fields of a point, all null, for a script to override those that apply to its method. */
+export const NO_DETAILS = {
+  split: null,
+  rate: null,
+  param: null,
+  payloadBytesMean: null,
+  estimatedBitsMean: null,
+  featureMse: null,
+  buParams: null,
+  encoderMacs: null,
+  msPerStage: null,
+} as const satisfies Partial<RdPoint>;
+
 const METHODS = new Set<RdMethod>(["bu", "input-png", "input-jpeg", "input-webp", "float32", "float16", "int8-deflate", "quant-rans"]);
 const isNum = (v: unknown) => typeof v === "number" && Number.isFinite(v);
 const numOrNull = (v: unknown) => v === null || isNum(v);
