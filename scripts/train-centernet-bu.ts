@@ -10,9 +10,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
-import { exportTables, rescaleEntropyParams } from "@/lib/bottleneck/entropy-model";
 import { serializeBu } from "@/lib/bottleneck/io";
-import { trainBottleneckUnit } from "@/lib/bottleneck/train";
+import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
 import { decodeJpeg, type PhotoIndex } from "@/lib/data/photos";
 import { createRng } from "@/lib/data/prng";
@@ -22,15 +21,11 @@ import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import type { SplitPoint, SplitTensor } from "@/lib/models/manifest";
 import { initNodeTf } from "@/lib/tf/node";
 
-interface SplitConfig {
+interface SplitConfig extends SweepConfig {
   id: string;
   /** One value for every unit, or one per cut tensor. */
   latentChannels: number | number[];
   stride: number;
-  firstSteps: number;
-  nextSteps: number;
-  lambdas: number[];
-  steps: number[];
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -146,7 +141,7 @@ for (const [s, sc] of splitConfigs.entries()) {
       }
       return { features: tf.tensor4d(batch, [config.batchSize, ph, pw, C]), teacherLogits: null };
     };
-    let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
+    const params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
     // The decoder's last batch norm sets the output's scale and offset. Started at each channel's own (rather
     // than unit scale, zero offset) it need not crawl there at the learning rate: these maps reach +-100.
     const [mu, sd] = channelStats(data, C);
@@ -154,48 +149,39 @@ for (const [s, sc] of splitConfigs.entries()) {
     params["dec.bn4.gamma"] = tf.tensor1d(sd);
     params["dec.bn4.beta"] = tf.tensor1d(mu);
     const levels: unknown[] = [];
-    for (const [i, lambda] of sc.lambdas.entries()) {
-      const rateIndex = sc.lambdas.length - 1 - i;
-      const cfg: BuConfig = { ...cfgBase, step: sc.steps[i] };
-      if (i > 0) {
-        // Same latent, coarser step: rescale the density to the new symbol units instead of relearning it.
-        const previous = params;
-        params = rescaleEntropyParams(previous, sc.steps[i - 1] / sc.steps[i]);
-        previous["em.matrix0"].dispose();
-      }
-      const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
-      const t1 = Date.now();
-      const { params: trained, history } = trainBottleneckUnit({
-        cfg: { ...cfg, inShape: [ph, pw, C] },
-        init: params,
+    const sweep = trainRateSweep({
+      cfg: cfgBase,
+      init: params,
+      sweep: sc,
+      stepsScale,
+      firstLearningRate: config.firstLearningRate,
+      learningRate: config.learningRate,
+      seed: config.seed,
+      trainShape: [ph, pw, C],
+      lambdaScale: rateScale,
+      train: {
         nextBatch,
         tail: () => {
           throw new Error("feature-only distillation never runs the tail");
         },
-        steps,
-        learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
-        lambda: lambda * rateScale,
         klWeight: 0,
         featureVariance,
-        seed: config.seed + i,
         logEvery: 50,
-        onLog: (k, v) => log(`${sc.id} u${u} r${rateIndex} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
-      });
-      tf.dispose(Object.values(params));
-      params = trained;
-      const tables = exportTables(params, cfg.latentChannels);
-      const { json, bin } = serializeBu(cfg, params);
-      const dir = `r${rateIndex}/u${u}`;
+      },
+      onLog: (r, k, v) => log(`${sc.id} u${u} r${r} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
+    });
+    for await (const level of sweep) {
+      const { json, bin } = serializeBu(level.cfg, level.params);
+      const dir = `r${level.rateIndex}/u${u}`;
       await mkdir(path.join(OUT, sc.id, dir), { recursive: true });
-      const seconds = (Date.now() - t1) / 1000;
-      files.set(`${dir}/bu.json`, JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, patch: [ph, pw], rateScale, seconds, final: history.at(-1) } }, null, 1));
+      const { lambda, trainSteps: steps, seconds } = level;
+      files.set(`${dir}/bu.json`, JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, patch: [ph, pw], rateScale, seconds, final: level.history.at(-1) } }, null, 1));
       files.set(`${dir}/bu.bin`, bin);
-      files.set(`${dir}/tables.json`, JSON.stringify(tablesToJSON(tables)));
+      files.set(`${dir}/tables.json`, JSON.stringify(tablesToJSON(level.tables)));
       for (const name of ["bu.json", "bu.bin", "tables.json"]) await writeFile(path.join(OUT, sc.id, dir, name), files.get(`${dir}/${name}`)!);
-      levels.push({ rate: `r${rateIndex}`, lambda, step: cfg.step, steps, seconds, final: history.at(-1) });
-      log(`${sc.id} u${u} r${rateIndex} saved (${seconds.toFixed(0)} s)`);
+      levels.push({ rate: `r${level.rateIndex}`, lambda, step: level.cfg.step, steps, seconds, final: level.history.at(-1) });
+      log(`${sc.id} u${u} r${level.rateIndex} saved (${seconds.toFixed(0)} s)`);
     }
-    tf.dispose(Object.values(params));
     units.push({ unit: `u${u}`, node: t.node, featureVariance, levels });
   }
   let allUnits = units;

@@ -8,10 +8,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { tablesToJSON } from "@/lib/codec";
-import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
-import { exportTables, rescaleEntropyParams } from "@/lib/bottleneck/entropy-model";
+import { buParamCount, encoderMacs, initBuParams } from "@/lib/bottleneck/bu";
 import { serializeBu } from "@/lib/bottleneck/io";
-import { trainBottleneckUnit } from "@/lib/bottleneck/train";
+import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { createRng } from "@/lib/data/prng";
 import { loadMnist } from "@/lib/data/mnist";
 import { cutShape, layersBackbone } from "@/lib/models/backbone";
@@ -20,17 +19,12 @@ import type { SplitPoint } from "@/lib/models/manifest";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 import type { Tensor2D } from "@tensorflow/tfjs";
 
-interface SplitConfig {
+interface SplitConfig extends SweepConfig {
   id: string;
   node: string;
   label: string;
   latentChannels: number;
   stride: number;
-  /** Quantizer step of each rate level, in training order (best quality first), like lambdas. */
-  steps: number[];
-  firstSteps: number;
-  nextSteps: number;
-  lambdas: number[];
   klWeight?: number;
 }
 
@@ -80,46 +74,29 @@ for (const sc of config.splits as SplitConfig[]) {
     });
   };
 
-  let params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
   const levels: unknown[] = [];
-  for (const [i, lambda] of sc.lambdas.entries()) {
-    const rateIndex = sc.lambdas.length - 1 - i;
-    const cfg: BuConfig = { ...cfgBase, step: sc.steps[i] };
-    if (i > 0) {
-      // Same latent, coarser step: rescale the density to the new symbol units instead of relearning it.
-      const previous = params;
-      params = rescaleEntropyParams(previous, sc.steps[i - 1] / sc.steps[i]);
-      previous["em.matrix0"].dispose();
-    }
-    const steps = Math.max(1, Math.round((i === 0 ? sc.firstSteps : sc.nextSteps) * stepsScale));
-    const t0 = Date.now();
-    const { params: trained, history } = trainBottleneckUnit({
-      cfg,
-      init: params,
-      nextBatch,
-      tail: (r) => backbone.tail([r], split)[0] as Tensor2D,
-      steps,
-      learningRate: i === 0 ? config.firstLearningRate : config.learningRate,
-      lambda,
-      klWeight: sc.klWeight ?? config.klWeight,
-      featureVariance,
-      seed: config.seed + i,
-      logEvery: 50,
-      onLog: (s, t) => log(`${sc.id} r${rateIndex} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
-    });
-    tf.dispose(Object.values(params));
-    params = trained;
-    const tables = exportTables(params, cfg.latentChannels);
-    const { json, bin } = serializeBu(cfg, params);
-    const dir = path.join(OUT, sc.id, `r${rateIndex}`);
+  const sweep = trainRateSweep({
+    cfg: cfgBase,
+    init: initBuParams(cfgBase, createRng(config.seed + 1)),
+    sweep: sc,
+    stepsScale,
+    firstLearningRate: config.firstLearningRate,
+    learningRate: config.learningRate,
+    seed: config.seed,
+    train: { nextBatch, tail: (r) => backbone.tail([r], split)[0] as Tensor2D, klWeight: sc.klWeight ?? config.klWeight, featureVariance, logEvery: 50 },
+    onLog: (r, s, t) => log(`${sc.id} r${r} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
+  });
+  for await (const level of sweep) {
+    const { json, bin } = serializeBu(level.cfg, level.params);
+    const dir = path.join(OUT, sc.id, `r${level.rateIndex}`);
+    const training = { lambda: level.lambda, steps: level.trainSteps, seconds: level.seconds, final: level.history.at(-1) };
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, seconds: (Date.now() - t0) / 1000, final: history.at(-1) } }, null, 1));
+    await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda: level.lambda, steps: level.trainSteps, batchSize: config.batchSize, seconds: level.seconds, final: level.history.at(-1) } }, null, 1));
     await writeFile(path.join(dir, "bu.bin"), bin);
-    await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(tables)));
-    levels.push({ rate: `r${rateIndex}`, lambda, steps, seconds: (Date.now() - t0) / 1000, final: history.at(-1) });
-    log(`${sc.id} r${rateIndex} saved (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(level.tables)));
+    levels.push({ rate: `r${level.rateIndex}`, ...training });
+    log(`${sc.id} r${level.rateIndex} saved (${level.seconds.toFixed(0)} s)`);
   }
-  tf.dispose(Object.values(params));
   // One record per split point, so splits can train in parallel processes.
   const record = { command, seed: config.seed, seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), levels };
   await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
