@@ -7,6 +7,8 @@
  * A signed split tensor (nonNegative false, e.g. a residual block's output) keeps the two per-channel stages
  * linear: a ReLU there would drop the negative half of every channel before the 1x1 convs can mix channels.
  * Parameters live in a flat name -> tensor record so that training, saving and the browser share one layout.
+ * encode/decode are the training graph (batch norm as its own op); the pipeline runs foldForInference's form of the
+ * same unit, where each batch norm is folded into its convolution so that every stage is one fused kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import { entropyParamCount, entropyParamNames, initEntropyParams } from "./entropy-model";
@@ -157,5 +159,103 @@ export function decode(cfg: BuConfig, p: BuParams, latent: tf.Tensor4D, training
     if (h.shape[1] !== H || h.shape[2] !== W) h = tf.slice(h, [0, 0, 0, 0], [-1, H, W, -1]);
     h = batchNorm(p, "dec.bn4", h, training);
     return cfg.nonNegative ? tf.relu(h) : h;
+  });
+}
+
+/**
+ * A BU ready for inference: each batch norm folded into the convolution before it (kernel scaled per output
+ * channel, bias added), so each stage is one fused conv + bias + activation. The decoder's transposed
+ * convolution with stride s is split into its s*s phases: one depthwise conv with channel multiplier s*s on the
+ * small latent map, then a pixel shuffle, instead of a conv over a zero-filled map s*s times larger.
+ */
+export interface InferenceBu {
+  cfg: BuConfig;
+  weights: Record<"encDw" | "encDwBias" | "encPw" | "encPwBias" | "decPw" | "decPwBias" | "decDw" | "decDwBias", tf.Tensor>;
+}
+
+/** Per-channel scale and shift of an inference batch norm: y = x * scale + shift. */
+function bnAffine(p: BuParams, prefix: string): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+  const scale = tf.div(p[`${prefix}.gamma`], tf.sqrt(tf.add(p[`${prefix}.variance`], BN_EPSILON))) as tf.Tensor1D;
+  const shift = tf.sub(p[`${prefix}.beta`], tf.mul(p[`${prefix}.mean`], scale)) as tf.Tensor1D;
+  return { scale, shift };
+}
+
+/**
+ * The s*s phase kernels of a depthwise transposed conv (kernel 2s, "same" padding, on the zero-inserted map):
+ * output row s*m + r sums latent rows m and m+1 with taps s-1-r and 2s-1-r; columns likewise.
+ * Result [2, 2, C, s*s], multiplier index r*s + q for output phase (r, q).
+ */
+function phaseKernels(k: tf.Tensor4D, s: number): tf.Tensor4D {
+  const phases: tf.Tensor4D[] = [];
+  for (let r = 0; r < s; r++) {
+    for (let q = 0; q < s; q++) {
+      const rows = tf.gather(k, [s - 1 - r, 2 * s - 1 - r], 0);
+      phases.push(tf.gather(rows, [s - 1 - q, 2 * s - 1 - q], 1) as tf.Tensor4D);
+    }
+  }
+  return tf.concat(phases, 3);
+}
+
+/**
+ * Multiplier index m of channel c is output channel c*n + m, so each channel's bias repeats n times. Built from
+ * the values: the wasm fused kernels read a bias's rank from its storage, which tile/gather + reshape leave 2-D+.
+ */
+function repeatEach(v: tf.Tensor1D, n: number): tf.Tensor1D {
+  const values = v.dataSync();
+  return tf.tensor1d(Float32Array.from({ length: values.length * n }, (_, i) => values[Math.floor(i / n)]));
+}
+
+/** The caller owns the result (disposeInferenceBu); p is left untouched. */
+export function foldForInference(cfg: BuConfig, p: BuParams): InferenceBu {
+  const weights = tf.tidy(() => {
+    const cin = cfg.inShape[2];
+    const s = cfg.stride;
+    const bn1 = bnAffine(p, "enc.bn1");
+    const bn2 = bnAffine(p, "enc.bn2");
+    const bn3 = bnAffine(p, "dec.bn3");
+    const bn4 = bnAffine(p, "dec.bn4");
+    const decDw = tf.mul(p["dec.dw"], tf.reshape(bn4.scale, [1, 1, cin, 1])) as tf.Tensor4D;
+    return {
+      encDw: tf.mul(p["enc.dw"], tf.reshape(bn1.scale, [1, 1, cin, 1])),
+      encDwBias: bn1.shift,
+      encPw: tf.mul(p["enc.pw"], tf.reshape(bn2.scale, [1, 1, 1, -1])),
+      encPwBias: bn2.shift,
+      decPw: tf.mul(p["dec.pw"], tf.reshape(bn3.scale, [1, 1, 1, cin])),
+      decPwBias: bn3.shift,
+      decDw: s === 1 ? decDw : phaseKernels(decDw, s),
+      decDwBias: s === 1 ? bn4.shift : repeatEach(bn4.shift, s * s),
+    };
+  });
+  return { cfg, weights };
+}
+
+export function disposeInferenceBu(bu: InferenceBu): void {
+  tf.dispose(Object.values(bu.weights));
+}
+
+/** Client side at inference: split tensor [B, H, W, Cin] -> non-negative latent [B, h, w, C]. */
+export function encodeFolded(bu: InferenceBu, x: tf.Tensor4D): tf.Tensor4D {
+  const { cfg, weights: w } = bu;
+  return tf.tidy(() => {
+    const act = cfg.nonNegative ? "relu" : "linear";
+    const h = tf.fused.depthwiseConv2d({ x, filter: w.encDw as tf.Tensor4D, strides: cfg.stride, pad: "same", bias: w.encDwBias, activation: act });
+    return tf.fused.conv2d({ x: h, filter: w.encPw as tf.Tensor4D, strides: 1, pad: "valid", bias: w.encPwBias, activation: "relu" });
+  });
+}
+
+/** Server side at inference: dequantized latent [B, h, w, C] -> reconstructed split tensor [B, H, W, Cin]. */
+export function decodeFolded(bu: InferenceBu, latent: tf.Tensor4D): tf.Tensor4D {
+  const { cfg, weights: w } = bu;
+  return tf.tidy(() => {
+    const act = cfg.nonNegative ? "relu" : "linear";
+    const h = tf.fused.conv2d({ x: latent, filter: w.decPw as tf.Tensor4D, strides: 1, pad: "valid", bias: w.decPwBias, activation: act });
+    const s = cfg.stride;
+    const [H, W, cin] = cfg.inShape;
+    if (s === 1) return tf.fused.depthwiseConv2d({ x: h, filter: w.decDw as tf.Tensor4D, strides: 1, pad: "same", bias: w.decDwBias, activation: act });
+    const phases = tf.fused.depthwiseConv2d({ x: h, filter: w.decDw as tf.Tensor4D, strides: 1, pad: "same", bias: w.decDwBias, activation: act });
+    const [b, lh, lw] = phases.shape;
+    // [B, h, w, C, r, q] -> [B, h, r, w, q, C]: phase (r, q) of latent pixel (m, n) is output pixel (s*m + r, s*n + q).
+    const shuffled = tf.reshape(tf.transpose(tf.reshape(phases, [b, lh, lw, cin, s, s]), [0, 1, 4, 2, 5, 3]), [b, lh * s, lw * s, cin]) as tf.Tensor4D;
+    return lh * s === H && lw * s === W ? shuffled : tf.slice(shuffled, [0, 0, 0, 0], [-1, H, W, -1]);
   });
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { BitstreamError, decodeSymbols, dequantize, encodeSymbols, estimateBits, quantize, type StreamIds } from "@/lib/codec";
-import { decode as buDecode, encode as buEncode } from "@/lib/bottleneck/bu";
+import { decodeFolded, encodeFolded } from "@/lib/bottleneck/bu";
 import type { Backbone } from "@/lib/models/backbone";
 import type { LoadedRate } from "./units";
 
@@ -57,7 +57,7 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
   const head = now() - t;
 
   t = now();
-  const latents = loaded.units.map((u, i) => buEncode(u.config, u.params, features[i]));
+  const latents = loaded.units.map((u, i) => encodeFolded(u.bu, features[i]));
   const latentData = await Promise.all(latents.map((l) => l.data() as Promise<Float32Array>));
   tf.dispose(latents);
   const buEncoder = now() - t;
@@ -107,7 +107,7 @@ export async function runServer(backbone: Backbone, loaded: LoadedRate, modelInd
 
   t = now();
   const reconstruction = loaded.units.map((u, i) =>
-    tf.tidy(() => buDecode(u.config, u.params, tf.tensor4d(latentData[i], [bitstreams.length, ...shapes[i]] as [number, number, number, number]))),
+    tf.tidy(() => decodeFolded(u.bu, tf.tensor4d(latentData[i], [bitstreams.length, ...shapes[i]] as [number, number, number, number]))),
   );
   await settle(reconstruction);
   const buDecoder = now() - t;

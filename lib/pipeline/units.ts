@@ -1,13 +1,14 @@
 /** A rate level's bottleneck units, loaded: one per cut tensor of the split point. */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { tablesFromJSON, type EntropyTables, type EntropyTablesJSON } from "@/lib/codec";
-import type { BuConfig, BuParams } from "@/lib/bottleneck/bu";
+import { disposeInferenceBu, foldForInference, type BuConfig, type InferenceBu } from "@/lib/bottleneck/bu";
 import { deserializeBu, type BuFileJSON } from "@/lib/bottleneck/io";
 import type { RateLevel, SplitPoint } from "@/lib/models/manifest";
 
 export interface LoadedUnit {
   config: BuConfig;
-  params: BuParams;
+  /** The unit's weights with batch norms folded in, as the pipeline runs them. */
+  bu: InferenceBu;
   tables: EntropyTables;
 }
 
@@ -32,11 +33,13 @@ export async function loadRate(files: FileSource, split: SplitPoint, rate: RateL
     const shape = split.tensors[i].shape;
     if (config.inShape.join("x") !== shape.join("x")) throw new Error(`unit ${i} of ${split.id}/${rate.id} expects ${config.inShape}, the split gives ${shape}`);
     if (tables.channels !== config.latentChannels) throw new Error(`unit ${i} of ${split.id}/${rate.id}: tables have ${tables.channels} channels, the BU ${config.latentChannels}`);
-    units.push({ config, params, tables });
+    const bu = foldForInference(config, params);
+    tf.dispose(Object.values(params));
+    units.push({ config, bu, tables });
   }
   return { split, rate, units };
 }
 
 export function disposeRate(r: LoadedRate): void {
-  for (const u of r.units) for (const t of Object.values(u.params)) (t as tf.Tensor).dispose();
+  for (const u of r.units) disposeInferenceBu(u.bu);
 }
