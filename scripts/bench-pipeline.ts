@@ -55,6 +55,8 @@ for (const entry of registry.models) {
     const splitOnce = async () => {
       const c = await runClient(backbone, loaded, { model: manifest.index, split: split.index, rate: rate.index }, x);
       const s = await runServer(backbone, loaded, manifest.index, c.bitstreams);
+      // Read the result back, as the unsplit run does.
+      await s.outputs[0].data();
       tf.dispose([...c.features, ...s.reconstruction, ...s.outputs]);
       return { ...c.ms, ...s.ms };
     };
