@@ -8,7 +8,7 @@ import { jpegRoundTrip } from "@/lib/baselines/image-codecs";
 import { findRate, type ModelManifest } from "@/lib/models/manifest";
 import { mse, psnr, softmax } from "@/lib/metrics/summary";
 import { runClient, runServer, type ClientResult, type ServerResult } from "@/lib/pipeline/run";
-import { parseDetections } from "@/lib/view/detections";
+import { shownDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
 import { entryByIndex, useModel } from "./model-store";
 import type { DecodeResult, PlainTensor, RunParams, RunResult } from "./playground-protocol";
@@ -116,8 +116,8 @@ export async function runImage(p: RunParams): Promise<RunResult> {
       task: manifest.task,
       splitProbs: detection ? [] : softmax(splitOut),
       unsplitProbs: detection ? [] : softmax(unsplitOut),
-      splitDetections: detection ? parseDetections(splitOut) : [],
-      unsplitDetections: detection ? parseDetections(unsplitOut) : [],
+      splitDetections: detection ? shownDetections(splitOut) : [],
+      unsplitDetections: detection ? shownDetections(unsplitOut) : [],
       ms: { ...client.ms, ...server.ms, unsplit: unsplitMs },
       inputPixels: manifest.input.height * manifest.input.width,
       float32Bytes: all.length * 4,
@@ -156,7 +156,7 @@ export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
       rate: header.rate,
       bytes: bytes.length,
       probs: detection ? [] : softmax(out),
-      detections: detection ? parseDetections(out) : [],
+      detections: detection ? shownDetections(out) : [],
       reconstruction: await Promise.all(server.reconstruction.map(plainOf)),
       ms: server.ms,
     };
