@@ -9,6 +9,7 @@ const COLORS: Record<string, string> = {
   bu: "#0284c7",
   "input-png": "#a1a1aa",
   "input-jpeg": "#71717a",
+  "input-webp": "#059669",
   float16: "#d97706",
   "int8-deflate": "#c2410c",
   "quant-rans": "#7c3aed",

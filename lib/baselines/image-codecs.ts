@@ -16,7 +16,8 @@ export function pngBytes(img: GreyOrRgb): Uint8Array {
   return encodePng(img.pixels, img.width, img.height, img.channels);
 }
 
-function toRgba(img: GreyOrRgb): Uint8Array {
+/** Opaque RGBA, as image codecs take it (a grey image in all three colour channels). */
+export function toRgba(img: GreyOrRgb): Uint8Array {
   const n = img.width * img.height;
   const rgba = new Uint8Array(n * 4);
   for (let i = 0; i < n; i++) {
@@ -30,11 +31,16 @@ function toRgba(img: GreyOrRgb): Uint8Array {
 export function jpegRoundTrip(img: GreyOrRgb, quality: number): { bytes: Uint8Array; decoded: Uint8Array } {
   const file = jpeg.encode({ data: toRgba(img), width: img.width, height: img.height }, quality).data;
   const raw = jpeg.decode(file, { useTArray: true, formatAsRGBA: true }).data;
-  const n = img.width * img.height;
-  const decoded = new Uint8Array(n * img.channels);
+  return { bytes: new Uint8Array(file), decoded: fromRgba(raw, img) };
+}
+
+/** Decoded RGBA back to the original's channel count (grey: the mean of the three colours). */
+export function fromRgba(raw: ArrayLike<number>, like: Pick<GreyOrRgb, "width" | "height" | "channels">): Uint8Array {
+  const n = like.width * like.height;
+  const out = new Uint8Array(n * like.channels);
   for (let i = 0; i < n; i++) {
-    if (img.channels === 1) decoded[i] = Math.round((raw[4 * i] + raw[4 * i + 1] + raw[4 * i + 2]) / 3);
-    else for (let k = 0; k < 3; k++) decoded[3 * i + k] = raw[4 * i + k];
+    if (like.channels === 1) out[i] = Math.round((raw[4 * i] + raw[4 * i + 1] + raw[4 * i + 2]) / 3);
+    else for (let k = 0; k < 3; k++) out[3 * i + k] = raw[4 * i + k];
   }
-  return { bytes: new Uint8Array(file), decoded };
+  return out;
 }

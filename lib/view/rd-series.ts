@@ -27,7 +27,7 @@ export const METHOD_NAMES: Record<RdMethod, string> = {
   "quant-rans": "Quantizer + rANS, no BU",
 };
 
-const BASELINES: RdMethod[] = ["input-png", "input-jpeg", "float16", "int8-deflate", "quant-rans"];
+const BASELINES: RdMethod[] = ["input-png", "input-jpeg", "input-webp", "float16", "int8-deflate", "quant-rans"];
 
 /**
  * Series for a split id: its BU rate levels (in rate order) and each baseline that is either about the

@@ -1,6 +1,7 @@
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { jpegRoundTrip, pngBytes } from "@/lib/baselines/image-codecs";
+import { webpRoundTrip } from "@/lib/baselines/webp-node";
 import { float16RoundTrip, fromHalfBits, int8Deflate, int8Inflate, toHalfBits } from "@/lib/baselines/tensor-codecs";
 import { createRng } from "@/lib/data/prng";
 
@@ -31,6 +32,22 @@ describe("JPEG baseline", () => {
     const err = (d: Uint8Array) => d.reduce((s, v, i) => s + Math.abs(v - pixels[i]), 0) / d.length;
     expect(err(high.decoded)).toBeLessThan(err(low.decoded));
     expect(err(high.decoded)).toBeLessThan(8);
+  });
+});
+
+describe("WebP baseline", () => {
+  it("writes a RIFF/WEBP file that grows with quality, decodes close to the input, and is deterministic", async () => {
+    const pixels = image(40, 24, 3, 7);
+    const img = { pixels, width: 40, height: 24, channels: 3 as const };
+    const low = await webpRoundTrip(img, 10);
+    const high = await webpRoundTrip(img, 90);
+    expect(new TextDecoder().decode(high.bytes.subarray(8, 12))).toBe("WEBP");
+    expect(high.bytes.length).toBeGreaterThan(low.bytes.length);
+    expect(high.decoded.length).toBe(pixels.length);
+    const err = (d: Uint8Array) => d.reduce((s, v, i) => s + Math.abs(v - pixels[i]), 0) / d.length;
+    expect(err(high.decoded)).toBeLessThan(err(low.decoded));
+    expect(err(high.decoded)).toBeLessThan(10);
+    expect((await webpRoundTrip(img, 10)).bytes).toEqual(low.bytes);
   });
 });
 
