@@ -77,7 +77,6 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
   const symbols: Int32Array[][] = [];
   const bitstreams: Uint8Array[] = [];
   const payloadBytes: number[] = [];
-  const estimatedBits: number[] = [];
   for (let b = 0; b < batch; b++) {
     const perTensor = loaded.units.map((u, i) => {
       const per = latentData[i].length / batch;
@@ -87,9 +86,10 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
     symbols.push(perTensor);
     bitstreams.push(stream.bytes);
     payloadBytes.push(stream.payloadBytes);
-    estimatedBits.push(perTensor.reduce((sum, s, i) => sum + estimateBits(s, loaded.units[i].tables), 0));
   }
   const entropyEncode = now() - t;
+  // What the entropy model expects the payload to cost: shown next to the real bytes, not part of sending them.
+  const estimatedBits = symbols.map((perTensor) => perTensor.reduce((sum, s, i) => sum + estimateBits(s, loaded.units[i].tables), 0));
   return { features, symbols, bitstreams, payloadBytes, estimatedBits, ms: { head, buEncoder, entropyEncode } };
 }
 
