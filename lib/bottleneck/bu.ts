@@ -4,8 +4,9 @@
  *   quantizer:        symbols = round(latent / step)
  *   decoder (server): 1x1 conv back up + BN + ReLU, then a depthwise transposed conv with stride s + BN
  *                     (+ ReLU when the split tensor is non-negative) restoring the split tensor's shape.
- * A signed split tensor (nonNegative false, e.g. a residual block's output) keeps the two per-channel stages
- * linear: a ReLU there would drop the negative half of every channel before the 1x1 convs can mix channels.
+ * A signed split tensor (nonNegative false, e.g. a residual block's output) keeps the two per-channel stages and
+ * the latent linear: a ReLU there would drop the negative half of every channel before the 1x1 convs can mix
+ * channels, and a signed latent keeps the quantizer's zero bin on the middle of each zero-mean component.
  * Parameters live in a flat name -> tensor record so that training, saving and the browser share one layout.
  * encode/decode are the training graph (batch norm as its own op); the pipeline runs foldForInference's form of the
  * same unit, where each batch norm is folded into its convolution so that every stage is one fused kernel.
@@ -127,14 +128,15 @@ function batchNorm(p: BuParams, prefix: string, x: tf.Tensor4D, training: boolea
   return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
 }
 
-/** Client side: split tensor [B, H, W, Cin] -> non-negative latent [B, h, w, C]. */
+/** Client side: split tensor [B, H, W, Cin] -> latent [B, h, w, C] (non-negative for a non-negative tensor). */
 export function encode(cfg: BuConfig, p: BuParams, x: tf.Tensor4D, training = false): tf.Tensor4D {
   return tf.tidy(() => {
     let h = tf.depthwiseConv2d(x, p["enc.dw"] as tf.Tensor4D, cfg.stride, "same");
     h = batchNorm(p, "enc.bn1", h, training);
     if (cfg.nonNegative) h = tf.relu(h);
     h = tf.conv2d(h, p["enc.pw"] as tf.Tensor4D, 1, "valid");
-    return tf.relu(batchNorm(p, "enc.bn2", h, training));
+    h = batchNorm(p, "enc.bn2", h, training);
+    return cfg.nonNegative ? tf.relu(h) : h;
   });
 }
 
@@ -233,13 +235,13 @@ export function disposeInferenceBu(bu: InferenceBu): void {
   tf.dispose(Object.values(bu.weights));
 }
 
-/** Client side at inference: split tensor [B, H, W, Cin] -> non-negative latent [B, h, w, C]. */
+/** Client side at inference: split tensor [B, H, W, Cin] -> latent [B, h, w, C]. */
 export function encodeFolded(bu: InferenceBu, x: tf.Tensor4D): tf.Tensor4D {
   const { cfg, weights: w } = bu;
   return tf.tidy(() => {
     const act = cfg.nonNegative ? "relu" : "linear";
     const h = tf.fused.depthwiseConv2d({ x, filter: w.encDw as tf.Tensor4D, strides: cfg.stride, pad: "same", bias: w.encDwBias, activation: act });
-    return tf.fused.conv2d({ x: h, filter: w.encPw as tf.Tensor4D, strides: 1, pad: "valid", bias: w.encPwBias, activation: "relu" });
+    return tf.fused.conv2d({ x: h, filter: w.encPw as tf.Tensor4D, strides: 1, pad: "valid", bias: w.encPwBias, activation: act });
   });
 }
 

@@ -21,15 +21,24 @@ export function entropyParamNames(): string[] {
   return names;
 }
 
-/** Initial values for C channels: the density starts as a broad bump, as in CompressAI. */
-export function initEntropyParams(channels: number, random: () => number): Record<string, tf.Tensor> {
-  const scale = INIT_SCALE ** (1 / (FILTERS.length - 1));
+/**
+ * Initial values for C channels. By default the density starts as a broad bump (logistic of scale 10 symbols,
+ * centres jittered by the random biases), as in CompressAI. Given per-channel scales (in symbols), each channel
+ * starts as a logistic of that scale centred near 0, for a latent whose spread is already known: the rate term
+ * is then about right from the first step instead of overcharging every symbol while the density shrinks.
+ */
+export function initEntropyParams(channels: number, random: () => number, scales?: number[]): Record<string, tf.Tensor> {
+  if (scales && scales.length !== channels) throw new Error(`${scales.length} scales for ${channels} channels`);
+  const perChannel = scales ?? Array.from({ length: channels }, () => INIT_SCALE);
+  // Small biases when the centre matters: a bias b in the first layer shifts the centre by about 3 b s^(1/4).
+  const jitter = scales ? 0.05 : 0.5;
   const params: Record<string, tf.Tensor> = {};
   for (let i = 0; i < FILTERS.length - 1; i++) {
     const [fin, fout] = [FILTERS[i], FILTERS[i + 1]];
-    const init = Math.log(Math.expm1(1 / scale / fout));
-    params[`em.matrix${i}`] = tf.fill([channels, fout, fin], init);
-    params[`em.bias${i}`] = tf.tensor3d(Array.from({ length: channels * fout }, () => random() - 0.5), [channels, fout, 1]);
+    // Each layer's weights are 1 / (s^(1/4) fout) after the softplus, so the chain's slope is 1 / s.
+    const init = perChannel.flatMap((s) => Array<number>(fout * fin).fill(Math.log(Math.expm1(1 / s ** (1 / (FILTERS.length - 1)) / fout))));
+    params[`em.matrix${i}`] = tf.tensor3d(init, [channels, fout, fin]);
+    params[`em.bias${i}`] = tf.tensor3d(Array.from({ length: channels * fout }, () => (random() - 0.5) * 2 * jitter), [channels, fout, 1]);
     if (i < FILTERS.length - 2) params[`em.factor${i}`] = tf.zeros([channels, fout, 1]);
   }
   return params;

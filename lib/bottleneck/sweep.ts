@@ -14,6 +14,8 @@ export interface SweepConfig {
   /** Per level, in training order (best quality first). */
   lambdas: number[];
   steps: number[];
+  /** Per level, when levels differ in latent channels (then each level needs levelInit). */
+  levelLatentChannels?: number[];
   firstSteps: number;
   nextSteps: number;
 }
@@ -44,15 +46,21 @@ export async function* trainRateSweep(o: {
   trainShape?: BuConfig["inShape"];
   /** Multiplies each lambda (e.g. to keep "bits per whole image" while training on patches). */
   lambdaScale?: number;
-  train: Pick<TrainOptions, "nextBatch" | "tail" | "klWeight" | "featureVariance" | "logEvery">;
+  train: Pick<TrainOptions, "nextBatch" | "tail" | "klWeight" | "featureVariance" | "logEvery" | "transform">;
+  /** A fresh start for each level after the first instead of the previous level's weights. */
+  levelInit?: (cfg: BuConfig) => BuParams;
   onLog: (rateIndex: number, step: number, terms: Parameters<NonNullable<TrainOptions["onLog"]>>[1]) => void;
 }): AsyncGenerator<SweepLevel> {
   const { sweep } = o;
   let params = o.init;
   for (const [i, lambda] of sweep.lambdas.entries()) {
     const rateIndex = sweep.lambdas.length - 1 - i;
-    const cfg: BuConfig = { ...o.cfg, step: sweep.steps[i] };
-    if (i > 0) {
+    const cfg: BuConfig = { ...o.cfg, step: sweep.steps[i], latentChannels: sweep.levelLatentChannels?.[i] ?? o.cfg.latentChannels };
+    if (i > 0 && o.levelInit) {
+      tf.dispose(Object.values(params));
+      params = o.levelInit(cfg);
+    } else if (i > 0) {
+      if (cfg.latentChannels !== o.cfg.latentChannels) throw new Error("levels with their own latent channels need levelInit");
       // Same latent, coarser step: rescale the density to the new symbol units instead of relearning it.
       const previous = params;
       params = rescaleEntropyParams(previous, sweep.steps[i - 1] / sweep.steps[i]);

@@ -21,6 +21,12 @@ export interface TrainOptions {
   klWeight: number;
   featureVariance: number;
   seed: number;
+  /**
+   * "frozen" keeps the encoder and decoder as they are (batch norms on their stored statistics, which do not move)
+   * and trains only the entropy model: for a unit whose transform was set from the data (pca-init) and which
+   * further feature-MSE training would pull away from what the tail needs. Default "train": everything trains.
+   */
+  transform?: "train" | "frozen";
   onLog?: (step: number, terms: { loss: number; featureMse: number; kl: number; bitsPerImage: number }) => void;
   logEvery?: number;
 }
@@ -33,12 +39,13 @@ const roundStraightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
   gradFunc: (dy: tf.Tensor) => dy,
 })) as (x: tf.Tensor) => tf.Tensor;
 
-export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D | null, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance">) {
-  const latent = tf.div(encode(cfg, p, features, true), cfg.step) as tf.Tensor4D;
+export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D | null, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance" | "transform">) {
+  const training = o.transform !== "frozen";
+  const latent = tf.div(encode(cfg, p, features, training), cfg.step) as tf.Tensor4D;
   // Additive uniform noise stands in for rounding in the rate term; the decoder sees real rounding.
   const noisy = tf.add(latent, tf.randomUniform(latent.shape, -0.5, 0.5, "float32", noiseSeed)) as tf.Tensor4D;
   const bits = latentBits(p, noisy);
-  const reconstruction = decode(cfg, p, tf.mul(roundStraightThrough(latent), cfg.step) as tf.Tensor4D, true);
+  const reconstruction = decode(cfg, p, tf.mul(roundStraightThrough(latent), cfg.step) as tf.Tensor4D, training);
   // With no output term (detection models train on features alone) the tail is not run at all.
   const studentLogits = o.klWeight > 0 ? tail(reconstruction) : null;
   return rdLoss({ features, reconstruction, teacherLogits, studentLogits, bits, ...o });
@@ -46,8 +53,9 @@ export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D
 
 export function trainBottleneckUnit(o: TrainOptions): { params: BuParams; history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] } {
   const vars: Record<string, tf.Variable> = {};
-  for (const [name, t] of Object.entries(o.init)) vars[name] = tf.variable(t, isTrainable(name), `bu${++variableCounter}_${name}`);
-  const trainable = Object.entries(vars).filter(([n]) => isTrainable(n)).map(([, v]) => v);
+  const trains = (name: string) => isTrainable(name) && (o.transform !== "frozen" || name.startsWith("em."));
+  for (const [name, t] of Object.entries(o.init)) vars[name] = tf.variable(t, trains(name), `bu${++variableCounter}_${name}`);
+  const trainable = Object.entries(vars).filter(([n]) => trains(n)).map(([, v]) => v);
   const optimizer = tf.train.adam(o.learningRate);
   const history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] = [];
   const logEvery = o.logEvery ?? 25;

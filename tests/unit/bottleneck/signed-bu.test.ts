@@ -1,5 +1,5 @@
 // A BU on a signed cut tensor (nonNegative false) must not throw away the negative half of each channel in its
-// per-channel stages; on a non-negative one it keeps the ReLUs of the original design.
+// per-channel stages or its latent; on a non-negative one it keeps the ReLUs of the original design.
 import { beforeAll, describe, expect, it } from "vitest";
 import { decode, encode, initBuParams, type BuConfig } from "@/lib/bottleneck/bu";
 import { createRng } from "@/lib/data/prng";
@@ -31,11 +31,13 @@ describe("bottleneck unit on signed tensors", () => {
     // Four batch norms with unit statistics each divide by sqrt(1 + 1e-3).
     const scale = (1 + 1e-3) ** -2;
     const xs = x.dataSync();
-    y.dataSync().forEach((v, i) => expect(v).toBeCloseTo(xs[i] * scale, 5));
+    // The latent is linear too, so both latent channels of an input channel carry it: x - (-x) = 2x.
+    y.dataSync().forEach((v, i) => expect(v).toBeCloseTo(2 * xs[i] * scale, 5));
 
     const relu = passThrough(true);
     const z = tf.tidy(() => decode(relu.cfg, relu.p, encode(relu.cfg, relu.p, x)));
-    // The original design: negative inputs come back as 0, positive ones unchanged.
+    // The original design: ReLU after each per-channel stage and on the latent, so relu(x) - relu(-x) = x where
+    // the input is positive and 0 where it is negative.
     z.dataSync().forEach((v, i) => expect(v).toBeCloseTo(Math.max(xs[i], 0) * scale, 5));
     tf.dispose([x, y, z, ...Object.values(signed.p), ...Object.values(relu.p)]);
   });

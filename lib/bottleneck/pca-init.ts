@@ -1,0 +1,118 @@
+/**
+ * A starting point for a BU on a signed split tensor: transform coding in the tensor's principal components.
+ * The encoder's 1x1 conv projects the centred channels onto the top latentChannels eigenvectors of their
+ * covariance, the decoder's projects back, the depthwise convs start as identities, and the batch norms start
+ * as identities or plain scalings on data with these statistics. The latent is then the principal components divided by S, the
+ * tensor's RMS channel deviation, so one quantizer step means the same absolute precision for every component:
+ * the components whose spread is below the step cost almost nothing (reverse water-filling, roughly). Training
+ * from here only has to refine the entropy model (which starts at each component's spread) and the transform,
+ * which a few hundred CPU steps can do;
+ * from random weights the same units stayed far from this after thousands of patch steps.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { symmetricEigen } from "@/lib/util/eigen";
+import { initBuParams, type BuConfig, type BuParams } from "./bu";
+import { initEntropyParams } from "./entropy-model";
+
+export interface ChannelMoments {
+  channels: number;
+  mean: Float64Array;
+  /** Row-major channels x channels covariance. */
+  cov: Float64Array;
+}
+
+/** Per-channel mean and channel covariance over every position of channels-last tensors. */
+export function channelMoments(data: Float32Array[], channels: number): ChannelMoments {
+  const sum = new Float64Array(channels);
+  let n = 0;
+  for (const d of data) {
+    for (let i = 0; i < d.length; i++) sum[i % channels] += d[i];
+    n += d.length / channels;
+  }
+  const mean = sum.map((s) => s / n);
+  const cov = new Float64Array(channels * channels);
+  const centred = new Float64Array(channels);
+  for (const d of data) {
+    for (let p = 0; p < d.length; p += channels) {
+      for (let i = 0; i < channels; i++) centred[i] = d[p + i] - mean[i];
+      for (let i = 0; i < channels; i++) {
+        const ci = centred[i];
+        for (let j = i; j < channels; j++) cov[i * channels + j] += ci * centred[j];
+      }
+    }
+  }
+  for (let i = 0; i < channels; i++) {
+    for (let j = i; j < channels; j++) {
+      cov[i * channels + j] /= n;
+      cov[j * channels + i] = cov[i * channels + j];
+    }
+  }
+  return { channels, mean, cov };
+}
+
+const BN_EPSILON = 1e-3;
+
+/**
+ * How many principal components a unit of quantizer step `step` needs: those whose spread, in the latent's units
+ * (the tensor's RMS channel deviation), is at least `fraction` of the step. A weaker component rounds to 0 but for
+ * a rare outlier (at 0.15 of the step, beyond 3.3 standard deviations), so sending it buys almost nothing while
+ * every one of its symbols still costs the coder time.
+ */
+export function componentsFor(m: ChannelMoments, step: number, fraction: number): number {
+  const { values } = symmetricEigen(m.cov, m.channels);
+  const ev = values.map((v) => Math.max(v, 0));
+  const rms = Math.sqrt(ev.reduce((a, b) => a + b, 0) / m.channels);
+  return Math.max(1, ev.filter((v) => Math.sqrt(v) / rms >= fraction * step).length);
+}
+
+export function pcaInitParams(cfg: BuConfig, m: ChannelMoments, random: () => number): BuParams {
+  const cin = cfg.inShape[2];
+  const c = cfg.latentChannels;
+  if (cfg.stride !== 1 || cfg.nonNegative) throw new Error("PCA initialisation is for stride-1 BUs on signed tensors");
+  if (m.channels !== cin || c > cin) throw new Error(`moments of ${m.channels} channels for a BU on ${cin} channels with ${c} latent channels`);
+  const { values, vectors } = symmetricEigen(m.cov, cin);
+  const ev = values.map((v) => Math.max(v, 0));
+  const S = Math.sqrt(ev.reduce((a, b) => a + b, 0) / cin);
+  // Variance of each channel as rebuilt from the kept components.
+  const captured = Array.from({ length: cin }, (_, ch) => vectors.slice(0, c).reduce((sum, v, j) => sum + v[ch] * v[ch] * ev[j], 0));
+  const identityGamma = (variance: number) => Math.sqrt(variance + BN_EPSILON);
+  const delta = Array.from({ length: 9 * cin }, (_, i) => (Math.floor(i / cin) === 4 ? 1 : 0));
+  const enc = new Float32Array(cin * c);
+  const dec = new Float32Array(c * cin);
+  for (let ch = 0; ch < cin; ch++) {
+    for (let j = 0; j < c; j++) {
+      enc[ch * c + j] = vectors[j][ch];
+      dec[j * cin + ch] = vectors[j][ch];
+    }
+  }
+  const p = initBuParams(cfg, random);
+  const set = (name: string, t: tf.Tensor) => {
+    p[name].dispose();
+    p[name] = t;
+  };
+  /** A batch norm on data of these statistics whose output is its input times `gain`, plus `beta`. */
+  const bn = (prefix: string, mean: ArrayLike<number>, variance: number[], gain: number, beta: ArrayLike<number>) => {
+    set(`${prefix}.mean`, tf.tensor1d(Float32Array.from(mean)));
+    set(`${prefix}.variance`, tf.tensor1d(variance));
+    set(`${prefix}.gamma`, tf.tensor1d(variance.map((v) => gain * identityGamma(v))));
+    set(`${prefix}.beta`, tf.tensor1d(Float32Array.from(beta)));
+  };
+  const zeros = (n: number) => new Float32Array(n);
+  set("enc.dw", tf.tensor4d(delta, [3, 3, cin, 1]));
+  set("dec.dw", tf.tensor4d(delta, [3, 3, cin, 1]));
+  set("enc.pw", tf.tensor4d(enc, [1, 1, cin, c]));
+  set("dec.pw", tf.tensor4d(dec, [1, 1, c, cin]));
+  // enc.bn1 centres each channel and divides it by S, so that the 1x1 convs hold the unit eigenvectors themselves
+  // (weights of order 1, which Adam's fixed-size steps suit); enc.bn2 and dec.bn3 pass their input through; the
+  // last batch norm multiplies by S and puts the mean back.
+  bn("enc.bn1", m.mean, Array.from({ length: cin }, (_, ch) => m.cov[ch * cin + ch]), 1 / S, zeros(cin));
+  bn("enc.bn2", zeros(c), ev.slice(0, c).map((v) => v / (S * S)), 1, zeros(c));
+  bn("dec.bn3", zeros(cin), captured.map((v) => v / (S * S)), 1, zeros(cin));
+  bn("dec.bn4", zeros(cin), captured.map((v) => v / (S * S)), S, m.mean);
+  // Each latent channel is a component of spread sqrt(ev) / S, i.e. sqrt(ev) / S / step symbols; with the
+  // training noise (1/12) a logistic of that spread has scale sd * sqrt(3) / pi.
+  const scales = ev.slice(0, c).map((v) => (Math.sqrt(v / (S * S * cfg.step * cfg.step) + 1 / 12) * Math.sqrt(3)) / Math.PI);
+  const em = initEntropyParams(c, random, scales);
+  for (const [name, t] of Object.entries(em)) set(name, t);
+  return p;
+}
