@@ -48,7 +48,7 @@ if (classes.length !== 80) throw new Error(`expected 80 COCO labels, found ${cla
 const splits: SplitPoint[] = [];
 for (const cut of CENTERNET_CUTS) {
   const sc = config.splits.find((s: { id: string }) => s.id === cut.id);
-  const count = sc.lambdas.length as number;
+  const count = sc.steps.length as number;
   const rates: RateLevel[] = [];
   for (let r = 0; r < count; r++) {
     const units = [];
@@ -69,7 +69,9 @@ for (const cut of CENTERNET_CUTS) {
       // Units may differ in latent channels: the manifest names the widest (each unit file has its own).
       latentChannels: Math.max(...cfgs.map((c) => c.latentChannels)),
       stride: cfgs[0].stride,
-      step: cfgs[0].step,
+      // Units may differ in step and lambda too (unitStepScale): the manifest names the last unit's, whose step
+      // is the split's base step.
+      step: cfgs[cfgs.length - 1].step,
       units,
       buParams: cfgs.reduce((n, c) => n + buParamCount(c), 0),
       encoderMacs: cfgs.reduce((n, c) => n + encoderMacs(c), 0),

@@ -9,7 +9,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { tablesToJSON } from "@/lib/codec";
-import { buParamCount, encoderMacs, initBuParams, type BuConfig, type BuParams } from "@/lib/bottleneck/bu";
+import { buParamCount, encoderMacs, type BuConfig } from "@/lib/bottleneck/bu";
+import { channelMoments, componentsFor, pcaInitParams } from "@/lib/bottleneck/pca-init";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
@@ -21,11 +22,15 @@ import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import type { SplitPoint, SplitTensor } from "@/lib/models/manifest";
 import { initNodeTf } from "@/lib/tf/node";
 
-interface SplitConfig extends SweepConfig {
+interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
   id: string;
   /** One value for every unit, or one per cut tensor. */
   latentChannels: number | number[];
   stride: number;
+  /** Per cut tensor, multiplies the split's quantizer steps: where the detector tolerates coarser features. */
+  unitStepScale?: number[];
+  /** Multiplies every derived lambda (1: the balance of a uniform quantizer at high rate). */
+  lambdaFactor?: number;
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -80,19 +85,6 @@ function variance(data: Float32Array[]): number {
   return sq / n - (sum / n) ** 2;
 }
 
-/** Per-channel mean and standard deviation over all cached crops (channels-last data). */
-function channelStats(data: Float32Array[], channels: number): [Float32Array, Float32Array] {
-  const sum = new Float64Array(channels);
-  const sq = new Float64Array(channels);
-  let n = 0;
-  for (const d of data) {
-    for (let i = 0; i < d.length; i++) (sum[i % channels] += d[i]), (sq[i % channels] += d[i] * d[i]);
-    n += d.length / channels;
-  }
-  const mu = Float32Array.from(sum, (v) => v / n);
-  return [mu, Float32Array.from(sq, (v, c) => Math.sqrt(Math.max(v / n - mu[c] ** 2, 1e-6)))];
-}
-
 /** Files of units already trained, by what determines them: the same tensor under the same settings is trained once. */
 const trained = new Map<string, { split: string; unit: number; files: Map<string, Uint8Array | string> }>();
 
@@ -103,7 +95,7 @@ for (const [s, sc] of splitConfigs.entries()) {
   for (const [u, t] of cut.tensors.entries()) {
     if (onlyUnits && !onlyUnits.includes(u)) continue;
     const latentChannels = Array.isArray(sc.latentChannels) ? sc.latentChannels[u] : sc.latentChannels;
-    const key = JSON.stringify([t, latentChannels, sc.stride, sc.lambdas, sc.steps, sc.firstSteps, sc.nextSteps, stepsScale]);
+    const key = JSON.stringify([t, latentChannels, sc.stride, sc.lambdaFactor, sc.steps, sc.unitStepScale?.[u], sc.firstSteps, sc.nextSteps, stepsScale, config.transform, config.componentFraction]);
     const earlier = trained.get(key);
     if (earlier) {
       // A tensor shared by two split points (the stride-4 block output) gets the same BUs in both.
@@ -120,8 +112,19 @@ for (const [s, sc] of splitConfigs.entries()) {
     trained.set(key, { split: sc.id, unit: u, files });
     const data = cache[tensors.indexOf(t)];
     const inShape = t.shape as [number, number, number];
-    const cfgBase: BuConfig = { inShape, latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: t.nonNegative };
+    const steps = sc.steps.map((q) => q * (sc.unitStepScale?.[u] ?? 1));
+    const cfgBase: BuConfig = { inShape, latentChannels, stride: sc.stride, step: steps[0], nonNegative: t.nonNegative };
     const featureVariance = variance(data);
+    const moments = channelMoments(data, inShape[2]);
+    // The latent is in units of the RMS channel deviation (see pca-init), so a step q is q * rms in the tensor.
+    let trace = 0;
+    for (let c = 0; c < inShape[2]; c++) trace += moments.cov[c * inShape[2] + c];
+    const rms = Math.sqrt(trace / inShape[2]);
+    // lambda where a uniform quantizer of step D at high rate balances: D(R) ~ D^2/12 * 2^(-2R/N) per value, so
+    // d(distortion)/d(bits per image) = 2 ln 2 * (D^2 / 12) / variance / N. Training from the PCA start then keeps
+    // the rate-distortion balance its step sets, instead of pulling against it.
+    const values = inShape[0] * inShape[1] * inShape[2];
+    const lambdas = steps.map((q) => ((sc.lambdaFactor ?? 1) * 2 * Math.LN2 * (q * rms) ** 2) / 12 / featureVariance / values);
     log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
     // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
     // (stride-aligned) of the cut tensors: the same per-position objective for a fraction of the compute. The rate
@@ -141,18 +144,18 @@ for (const [s, sc] of splitConfigs.entries()) {
       }
       return { features: tf.tensor4d(batch, [config.batchSize, ph, pw, C]), teacherLogits: null };
     };
-    const params: BuParams = initBuParams(cfgBase, createRng(config.seed + 1));
-    // The decoder's last batch norm sets the output's scale and offset. Started at each channel's own (rather
-    // than unit scale, zero offset) it need not crawl there at the learning rate: these maps reach +-100.
-    const [mu, sd] = channelStats(data, C);
-    tf.dispose([params["dec.bn4.gamma"], params["dec.bn4.beta"]]);
-    params["dec.bn4.gamma"] = tf.tensor1d(sd);
-    params["dec.bn4.beta"] = tf.tensor1d(mu);
+    // Per level, only the components that survive its quantizer step (componentFraction; all of them if unset):
+    // each level then starts afresh from the same PCA transform with its own number of latent channels.
+    const perLevel = config.componentFraction ? steps.map((q) => Math.min(latentChannels, componentsFor(moments, q, config.componentFraction))) : undefined;
+    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, moments, createRng(config.seed + 1));
+    const params = pcaStart({ ...cfgBase, latentChannels: perLevel?.[0] ?? latentChannels });
+    if (perLevel) log(`${sc.id} u${u}: latent channels per level (best first) ${perLevel.join(", ")} of ${inShape[2]}`);
     const levels: unknown[] = [];
     const sweep = trainRateSweep({
-      cfg: cfgBase,
+      cfg: { ...cfgBase, latentChannels: perLevel?.[0] ?? latentChannels },
       init: params,
-      sweep: sc,
+      sweep: { lambdas, steps, levelLatentChannels: perLevel, firstSteps: sc.firstSteps, nextSteps: sc.nextSteps },
+      levelInit: perLevel ? pcaStart : undefined,
       stepsScale,
       firstLearningRate: config.firstLearningRate,
       learningRate: config.learningRate,
@@ -166,7 +169,8 @@ for (const [s, sc] of splitConfigs.entries()) {
         },
         klWeight: 0,
         featureVariance,
-        logEvery: 50,
+        transform: config.transform ?? "train",
+        logEvery: 25,
       },
       onLog: (r, k, v) => log(`${sc.id} u${u} r${r} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
     });
@@ -187,7 +191,7 @@ for (const [s, sc] of splitConfigs.entries()) {
   let allUnits = units;
   if (onlyUnits) {
     // Keep the record of the units not retrained now.
-    const previous = JSON.parse(await readFile(path.join(OUT, sc.id, "training.json"), "utf8")) as { units: { unit: string }[] };
+    const previous = JSON.parse(await readFile(path.join(OUT, sc.id, "training.json"), "utf8").catch(() => '{"units":[]}')) as { units: { unit: string }[] };
     allUnits = cut.tensors.map((_, u) => units.find((x) => (x as { unit: string }).unit === `u${u}`) ?? previous.units.find((x) => x.unit === `u${u}`));
   }
   const record = { command, seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), units: allUnits };

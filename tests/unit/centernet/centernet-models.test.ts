@@ -60,13 +60,17 @@ describe("CenterNet manifest", () => {
     expect([manifest.classes[0], manifest.classes[15], manifest.classes[79]]).toEqual(["person", "cat", "toothbrush"]);
   });
 
-  it("keeps each rate level's BUs within 2 % of the detector's parameters, with counts matching the unit files", () => {
+  // The deep cut's units keep every principal component of 88- and 120-channel tensors (dropping them cost far more
+  // mAP than their bytes), so the budget here is 5 % of the parameters rather than digits' 2 %; the encoders stay
+  // a small fraction of the client's compute.
+  it("keeps each rate level's BUs within 5 % of the detector's parameters and 10 % of the head's MACs, with counts matching the unit files", () => {
     for (const s of manifest.splits) {
       for (const r of s.rates) {
         const cfgs = r.units.map((u) => JSON.parse(readFileSync(path.join(DIR, u.bu), "utf8")).config as BuConfig);
         expect(r.buParams).toBe(cfgs.reduce((n, c) => n + buParamCount(c), 0));
         expect(r.encoderMacs).toBe(cfgs.reduce((n, c) => n + encoderMacs(c), 0));
-        expect(r.buParams).toBeLessThanOrEqual(0.02 * manifest.backbone.params);
+        expect(r.buParams).toBeLessThanOrEqual(0.05 * manifest.backbone.params);
+        expect(r.encoderMacs).toBeLessThanOrEqual(0.1 * s.headMacs);
       }
     }
   });
@@ -107,7 +111,7 @@ describe("CenterNet RD file", () => {
       for (const r of s.rates) expect(rd.points.some((p) => p.method === "bu" && p.split === s.id && p.rate === r.id)).toBe(true);
       for (const m of ["float32", "float16", "int8-deflate", "quant-rans"]) expect(rd.points.some((p) => p.method === m && p.split === s.id)).toBe(true);
     }
-    for (const m of ["input-png", "input-jpeg"]) expect(rd.points.some((p) => p.method === m)).toBe(true);
+    for (const m of ["input-png", "input-jpeg", "input-webp"]) expect(rd.points.some((p) => p.method === m)).toBe(true);
     for (const p of rd.points) expect(p.map50).toBeGreaterThanOrEqual(0);
   });
 
