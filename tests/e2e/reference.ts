@@ -7,7 +7,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { layersBackbone, type Backbone } from "@/lib/models/backbone";
+import { graphBackbone } from "@/lib/models/graph-backbone";
+import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
+import { shownDetections } from "@/lib/view/detections";
+import { pixelsToInput } from "@/lib/view/samples";
 import { argmax } from "@/lib/metrics/summary";
 import type { RdFile } from "@/lib/metrics/rd-schema";
 import { folderSource } from "@/lib/pipeline/node-files";
@@ -27,47 +31,76 @@ export interface Reference {
   unsplitTop: string;
 }
 
-let loaded: Promise<{ manifest: ModelManifest; backbone: Backbone; folder: string }> | null = null;
+interface LoadedModel {
+  manifest: ModelManifest;
+  backbone: Backbone;
+  folder: string;
+}
 
-async function digits() {
-  loaded ??= (async () => {
-    const tf = await initNodeTf();
-    const folder = path.join(SITE_DIR, "models/digits");
-    const manifest = validateManifest(readSiteJson("models/digits/manifest.json"));
-    const model = await loadLayersModelFromFile(tf, path.join(folder, manifest.backbone.url));
-    return { manifest, backbone: layersBackbone(model), folder };
-  })();
-  return loaded;
+const loaded = new Map<string, Promise<LoadedModel>>();
+
+/** The model as the site serves it, loaded once per test process. */
+function siteModel(id: "digits" | "centernet"): Promise<LoadedModel> {
+  if (!loaded.has(id)) {
+    loaded.set(
+      id,
+      (async () => {
+        const tf = await initNodeTf();
+        const folder = path.join(SITE_DIR, `models/${id}`);
+        const manifest = validateManifest(readSiteJson(`models/${id}/manifest.json`));
+        const file = path.join(folder, manifest.backbone.url);
+        const backbone = manifest.backbone.kind === "layers" ? layersBackbone(await loadLayersModelFromFile(tf, file)) : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs);
+        return { manifest, backbone, folder };
+      })(),
+    );
+  }
+  return loaded.get(id)!;
 }
 
 export function digitsManifest(): ModelManifest {
   return validateManifest(readSiteJson("models/digits/manifest.json"));
 }
 
+export function centernetManifest(): ModelManifest {
+  return validateManifest(readSiteJson("models/centernet/manifest.json"));
+}
+
 export function digitsRd(): RdFile {
   return readSiteJson<RdFile>(digitsManifest().rd!);
 }
 
-/** 8-bit grey pixels -> what the digits model gets: [0, 1] floats. */
-export async function referenceRun(pixels: Uint8Array, split: number, rate: number): Promise<Reference> {
+/**
+ * Runs the model's split pipeline and the unsplit model on 8-bit pixels at the model's input size (turned into
+ * its input range as the page does) and names the top result the way the page does: the top class, or for a
+ * detector the class of its most confident detection shown ("none" when there is none).
+ */
+export async function referenceRunOf(id: "digits" | "centernet", pixels: Uint8Array, split: number, rate: number): Promise<Reference> {
   const tf = await initNodeTf();
-  const { manifest, backbone, folder } = await digits();
+  const { manifest, backbone, folder } = await siteModel(id);
   const s = manifest.splits[split];
-  const r = s.rates[rate];
-  const units = await loadRate(folderSource(folder), s, r);
-  const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 255), [1, 28, 28, 1]);
+  const units = await loadRate(folderSource(folder), s, s.rates[rate]);
+  const x = tf.tensor4d(pixelsToInput(pixels, manifest.input), [1, manifest.input.height, manifest.input.width, manifest.input.channels]);
+  const top = (out: Float32Array) => {
+    if (manifest.task !== "detection") return manifest.classes[argmax(out)];
+    const d = shownDetections(out)[0];
+    return d ? manifest.classes[d.cls] : "none";
+  };
   try {
     const client = await runClient(backbone, units, { model: manifest.index, split, rate }, x);
     const server = await runServer(backbone, units, manifest.index, client.bitstreams);
     const unsplit = backbone.predict(x);
-    const splitLogits = await server.outputs[0].data();
-    const unsplitLogits = await unsplit[0].data();
+    const splitOut = (await server.outputs[0].data()) as Float32Array;
+    const unsplitOut = (await unsplit[0].data()) as Float32Array;
     tf.dispose([...client.features, ...server.reconstruction, ...server.outputs, ...unsplit]);
-    return { bytes: client.bitstreams[0], splitTop: manifest.classes[argmax(splitLogits)], unsplitTop: manifest.classes[argmax(unsplitLogits)] };
+    return { bytes: client.bitstreams[0], splitTop: top(splitOut), unsplitTop: top(unsplitOut) };
   } finally {
     x.dispose();
     disposeRate(units);
   }
+}
+
+export function referenceRun(pixels: Uint8Array, split: number, rate: number): Promise<Reference> {
+  return referenceRunOf("digits", pixels, split, rate);
 }
 
 export function samplePixels(id: string): { pixels: Uint8Array; label: string } {

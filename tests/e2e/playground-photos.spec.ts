@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { encodePng } from "@/lib/baselines/png";
+import { decodeJpeg, photoInput } from "@/lib/data/photos";
+import { initNodeTf } from "@/lib/tf/node";
+import { expect, test } from "./fixtures";
+import { pickRate, readLive, shownBytes, shownHex } from "./playground-helpers";
+import { centernetManifest, hexOf, referenceRunOf, SITE_DIR } from "./reference";
+
+/** A held-out sample photo stretched to the detector's 512 x 512 input, as 8-bit RGB. */
+async function photo512(file: string): Promise<Uint8Array> {
+  const tf = await initNodeTf();
+  const img = decodeJpeg(new Uint8Array(readFileSync(path.join(SITE_DIR, "samples/photos", file))));
+  const x = tf.tidy(() => tf.round(photoInput(tf, img, 512)));
+  const rgb = Uint8Array.from(await x.data());
+  x.dispose();
+  return rgb;
+}
+
+test("an uploaded photo runs through the split detector at every split point and rate level, as an independent run of the pipeline does", async ({ page }) => {
+  test.setTimeout(300_000);
+  const manifest = centernetManifest();
+  // Already 512 x 512, so the page's crop and resize leave the pixels as they are and the reference sees the same input.
+  const rgb = await photo512("chelsea.jpg");
+  await page.goto("/?model=centernet&backend=wasm");
+  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toHaveValue("centernet");
+  await expect(page.getByTestId("backend")).toHaveText("wasm");
+  await readLive(page, {});
+  await page.getByLabel("Upload image").setInputFiles({ name: "cat.png", mimeType: "image/png", buffer: Buffer.from(encodePng(rgb, 512, 512, 3)) });
+  await expect(page.getByTestId("upload-preview")).toContainText("cat.png: 512 × 512");
+
+  for (const split of manifest.splits) {
+    await page.getByLabel("Split point").selectOption(split.id);
+    for (const rate of split.rates) {
+      await pickRate(page, rate.index);
+      const live = await readLive(page, { split: split.id, rate: rate.id, sample: "upload" });
+      const ref = await referenceRunOf("centernet", rgb, split.index, rate.index);
+      const where = `${split.id}/${rate.id}`;
+      expect(live.bytes, where).toBe(ref.bytes.length);
+      expect(await shownBytes(page), where).toBe(ref.bytes.length);
+      expect(await shownHex(page), where).toBe(hexOf(ref.bytes));
+      expect(live.unsplitTop, where).toBe(ref.unsplitTop);
+      expect(live.splitTop, where).toBe(ref.splitTop);
+      // Boxes for both models, side by side.
+      await expect(page.getByTestId("split-prediction"), where).toHaveAttribute("data-value", ref.splitTop);
+      await expect(page.getByTestId("unsplit-prediction"), where).toHaveAttribute("data-value", ref.unsplitTop);
+    }
+  }
+  // At the best rate level of the deep cut the split detector's most confident box is the unsplit one's class.
+  const best = await readLive(page, { split: manifest.splits.at(-1)!.id, rate: manifest.splits.at(-1)!.rates.at(-1)!.id, sample: "upload" });
+  expect(best.unsplitTop).not.toBe("none");
+  expect(best.splitTop).toBe(best.unsplitTop);
+});
