@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { hexOf, type Reference } from "./reference";
 
 export interface Live {
   split: string;
@@ -45,4 +46,17 @@ export async function shownBytes(page: Page): Promise<number> {
 
 export async function pickRate(page: Page, index: number): Promise<void> {
   await page.getByLabel("Rate level").fill(String(index));
+}
+
+/**
+ * The page shows what an independent run of the pipeline gives for the same input: the bitstream byte for byte
+ * (its size in the live result and in the "Bitstream size" figure, its first bytes in hex) and both top results.
+ */
+export async function expectSameAsReference(page: Page, live: Live, ref: Reference, where: string): Promise<void> {
+  expect(live.bytes, where).toBe(ref.bytes.length);
+  expect(await shownBytes(page), where).toBe(ref.bytes.length);
+  expect(await shownHex(page), where).toBe(hexOf(ref.bytes));
+  expect(live.splitTop, where).toBe(ref.splitTop);
+  expect(live.unsplitTop, where).toBe(ref.unsplitTop);
+  await expect(page.getByTestId("split-prediction"), where).toHaveAttribute("data-value", ref.splitTop);
 }
