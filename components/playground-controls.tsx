@@ -61,7 +61,7 @@ export function PlaygroundControls({
         />
         <span className="flex justify-between text-xs text-zinc-500">
           <span>fewest bytes</span>
-          <span data-testid="rate-label">{rate ? `${rate.id} · ${rate.label} · λ ${rate.lambda}` : "no rate levels"}</span>
+          <span data-testid="rate-label">{rate ? `${rate.id} · ${rate.label} · λ ${rate.lambda.toPrecision(3)}` : "no rate levels"}</span>
           <span>best quality</span>
         </span>
       </div>

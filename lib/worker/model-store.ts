@@ -92,6 +92,14 @@ export interface LoadedModel {
 
 let current: { id: string; model: Promise<LoadedModel>; dispose: () => void } | null = null;
 
+async function warmUp(backbone: Backbone, manifest: ModelManifest): Promise<void> {
+  const { height, width, channels } = manifest.input;
+  const x = tf.zeros([1, height, width, channels]) as tf.Tensor4D;
+  const outputs = backbone.predict(x);
+  await outputs[0].data();
+  tf.dispose([x, ...outputs]);
+}
+
 async function open(entry: RegistryEntry, onProgress: (p: Progress) => void): Promise<{ model: LoadedModel; rates: Map<string, Promise<LoadedRate>> }> {
   const { manifest, folder } = await loadManifest(entry);
   onProgress({ what: "backbone weights", fraction: 0 });
@@ -101,6 +109,10 @@ async function open(entry: RegistryEntry, onProgress: (p: Progress) => void): Pr
     manifest.backbone.kind === "graph"
       ? graphBackbone(await tf.loadGraphModel(url, options), manifest.backbone.outputs)
       : layersBackbone(await tf.loadLayersModel(url, options));
+  // A kernel's first run prepares it (on wasm, every convolution packs its weights), which would otherwise land in
+  // the first stage times the page shows: one run on a blank input while the page still says "loading" instead.
+  onProgress({ what: "first run (kernel setup)", fraction: 1 });
+  await warmUp(backbone, manifest);
   const files = folderSource(folder);
   const rates = new Map<string, Promise<LoadedRate>>();
   const model: LoadedModel = {
