@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, type BuConfig } from "@/lib/bottleneck/bu";
-import { channelMoments, componentsFor, pcaInitParams } from "@/lib/bottleneck/pca-init";
+import { channelMoments, componentsFor, pcaInitParams, principalComponents } from "@/lib/bottleneck/pca-init";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
@@ -115,16 +115,13 @@ for (const [s, sc] of splitConfigs.entries()) {
     const steps = sc.steps.map((q) => q * (sc.unitStepScale?.[u] ?? 1));
     const cfgBase: BuConfig = { inShape, latentChannels, stride: sc.stride, step: steps[0], nonNegative: t.nonNegative };
     const featureVariance = variance(data);
-    const moments = channelMoments(data, inShape[2]);
-    // The latent is in units of the RMS channel deviation (see pca-init), so a step q is q * rms in the tensor.
-    let trace = 0;
-    for (let c = 0; c < inShape[2]; c++) trace += moments.cov[c * inShape[2] + c];
-    const rms = Math.sqrt(trace / inShape[2]);
+    const pc = principalComponents(channelMoments(data, inShape[2]));
+    // The latent is in units of the RMS channel deviation (see pca-init), so a step q is q * pc.rms in the tensor.
     // lambda where a uniform quantizer of step D at high rate balances: D(R) ~ D^2/12 * 2^(-2R/N) per value, so
     // d(distortion)/d(bits per image) = 2 ln 2 * (D^2 / 12) / variance / N. Training from the PCA start then keeps
     // the rate-distortion balance its step sets, instead of pulling against it.
     const values = inShape[0] * inShape[1] * inShape[2];
-    const lambdas = steps.map((q) => ((sc.lambdaFactor ?? 1) * 2 * Math.LN2 * (q * rms) ** 2) / 12 / featureVariance / values);
+    const lambdas = steps.map((q) => ((sc.lambdaFactor ?? 1) * 2 * Math.LN2 * (q * pc.rms) ** 2) / 12 / featureVariance / values);
     log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
     // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
     // (stride-aligned) of the cut tensors: the same per-position objective for a fraction of the compute. The rate
@@ -146,8 +143,8 @@ for (const [s, sc] of splitConfigs.entries()) {
     };
     // Per level, only the components that survive its quantizer step (componentFraction; all of them if unset):
     // each level then starts afresh from the same PCA transform with its own number of latent channels.
-    const perLevel = config.componentFraction ? steps.map((q) => Math.min(latentChannels, componentsFor(moments, q, config.componentFraction))) : undefined;
-    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, moments, createRng(config.seed + 1));
+    const perLevel = config.componentFraction ? steps.map((q) => Math.min(latentChannels, componentsFor(pc, q, config.componentFraction))) : undefined;
+    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, pc, createRng(config.seed + 1));
     const params = pcaStart({ ...cfgBase, latentChannels: perLevel?.[0] ?? latentChannels });
     if (perLevel) log(`${sc.id} u${u}: latent channels per level (best first) ${perLevel.join(", ")} of ${inShape[2]}`);
     const levels: unknown[] = [];

@@ -2,12 +2,12 @@
  * A starting point for a BU on a signed split tensor: transform coding in the tensor's principal components.
  * The encoder's 1x1 conv projects the centred channels onto the top latentChannels eigenvectors of their
  * covariance, the decoder's projects back, the depthwise convs start as identities, and the batch norms start
- * as identities or plain scalings on data with these statistics. The latent is then the principal components divided by S, the
- * tensor's RMS channel deviation, so one quantizer step means the same absolute precision for every component:
- * the components whose spread is below the step cost almost nothing (reverse water-filling, roughly). Training
- * from here only has to refine the entropy model (which starts at each component's spread) and the transform,
- * which a few hundred CPU steps can do;
- * from random weights the same units stayed far from this after thousands of patch steps.
+ * as identities or plain scalings on data with these statistics. The latent is then the principal components
+ * divided by S, the tensor's RMS channel deviation, so one quantizer step means the same absolute precision for
+ * every component: the components whose spread is below the step cost almost nothing (reverse water-filling,
+ * roughly). From here training only has to fit the entropy model (which starts at each component's spread) and,
+ * if asked, refine the transform, which a few hundred CPU steps can do; from random weights the same units
+ * stayed far from this after thousands of patch steps.
  */
 import * as tf from "@tensorflow/tfjs";
 import { symmetricEigen } from "@/lib/util/eigen";
@@ -52,27 +52,43 @@ export function channelMoments(data: Float32Array[], channels: number): ChannelM
 
 const BN_EPSILON = 1e-3;
 
+/** The eigen-decomposition of a tensor's channel covariance, computed once per tensor. */
+export interface PrincipalComponents {
+  channels: number;
+  mean: Float64Array;
+  /** Each channel's own variance (the covariance's diagonal). */
+  channelVariance: number[];
+  /** Variances of the components, largest first (rounding below 0 clamped to 0). */
+  values: number[];
+  /** vectors[j]: the unit channel direction of component j. */
+  vectors: Float64Array[];
+  /** The tensor's RMS channel deviation: the latent's unit. */
+  rms: number;
+}
+
+export function principalComponents(m: ChannelMoments): PrincipalComponents {
+  const { values, vectors } = symmetricEigen(m.cov, m.channels);
+  const ev = values.map((v) => Math.max(v, 0));
+  const channelVariance = Array.from({ length: m.channels }, (_, ch) => m.cov[ch * m.channels + ch]);
+  return { channels: m.channels, mean: m.mean, channelVariance, values: ev, vectors, rms: Math.sqrt(channelVariance.reduce((a, b) => a + b, 0) / m.channels) };
+}
+
 /**
  * How many principal components a unit of quantizer step `step` needs: those whose spread, in the latent's units
  * (the tensor's RMS channel deviation), is at least `fraction` of the step. A weaker component rounds to 0 but for
  * a rare outlier (at 0.15 of the step, beyond 3.3 standard deviations), so sending it buys almost nothing while
  * every one of its symbols still costs the coder time.
  */
-export function componentsFor(m: ChannelMoments, step: number, fraction: number): number {
-  const { values } = symmetricEigen(m.cov, m.channels);
-  const ev = values.map((v) => Math.max(v, 0));
-  const rms = Math.sqrt(ev.reduce((a, b) => a + b, 0) / m.channels);
-  return Math.max(1, ev.filter((v) => Math.sqrt(v) / rms >= fraction * step).length);
+export function componentsFor(pc: PrincipalComponents, step: number, fraction: number): number {
+  return Math.max(1, pc.values.filter((v) => Math.sqrt(v) / pc.rms >= fraction * step).length);
 }
 
-export function pcaInitParams(cfg: BuConfig, m: ChannelMoments, random: () => number): BuParams {
+export function pcaInitParams(cfg: BuConfig, pc: PrincipalComponents, random: () => number): BuParams {
   const cin = cfg.inShape[2];
   const c = cfg.latentChannels;
   if (cfg.stride !== 1 || cfg.nonNegative) throw new Error("PCA initialisation is for stride-1 BUs on signed tensors");
-  if (m.channels !== cin || c > cin) throw new Error(`moments of ${m.channels} channels for a BU on ${cin} channels with ${c} latent channels`);
-  const { values, vectors } = symmetricEigen(m.cov, cin);
-  const ev = values.map((v) => Math.max(v, 0));
-  const S = Math.sqrt(ev.reduce((a, b) => a + b, 0) / cin);
+  if (pc.channels !== cin || c > cin) throw new Error(`moments of ${pc.channels} channels for a BU on ${cin} channels with ${c} latent channels`);
+  const { values: ev, vectors, rms: S } = pc;
   // Variance of each channel as rebuilt from the kept components.
   const captured = Array.from({ length: cin }, (_, ch) => vectors.slice(0, c).reduce((sum, v, j) => sum + v[ch] * v[ch] * ev[j], 0));
   const identityGamma = (variance: number) => Math.sqrt(variance + BN_EPSILON);
@@ -105,10 +121,10 @@ export function pcaInitParams(cfg: BuConfig, m: ChannelMoments, random: () => nu
   // enc.bn1 centres each channel and divides it by S, so that the 1x1 convs hold the unit eigenvectors themselves
   // (weights of order 1, which Adam's fixed-size steps suit); enc.bn2 and dec.bn3 pass their input through; the
   // last batch norm multiplies by S and puts the mean back.
-  bn("enc.bn1", m.mean, Array.from({ length: cin }, (_, ch) => m.cov[ch * cin + ch]), 1 / S, zeros(cin));
+  bn("enc.bn1", pc.mean, pc.channelVariance, 1 / S, zeros(cin));
   bn("enc.bn2", zeros(c), ev.slice(0, c).map((v) => v / (S * S)), 1, zeros(c));
   bn("dec.bn3", zeros(cin), captured.map((v) => v / (S * S)), 1, zeros(cin));
-  bn("dec.bn4", zeros(cin), captured.map((v) => v / (S * S)), S, m.mean);
+  bn("dec.bn4", zeros(cin), captured.map((v) => v / (S * S)), S, pc.mean);
   // Each latent channel is a component of spread sqrt(ev) / S, i.e. sqrt(ev) / S / step symbols; with the
   // training noise (1/12) a logistic of that spread has scale sd * sqrt(3) / pi.
   const scales = ev.slice(0, c).map((v) => (Math.sqrt(v / (S * S * cfg.step * cfg.step) + 1 / 12) * Math.sqrt(3)) / Math.PI);
