@@ -18,11 +18,11 @@ import { folderSource } from "@/lib/pipeline/node-files";
 import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { initNodeTf } from "@/lib/tf/node";
+import { option } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const json = process.argv.includes("--json");
-const runsArg = process.argv.indexOf("--runs");
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 40;
+const RUNS = Number(option("runs") ?? 40);
 const WARMUP = 8;
 const tf = await initNodeTf();
 const registry = JSON.parse(await readFile(path.join(ROOT, "public/models/index.json"), "utf8")) as { models: { id: string; manifest: string }[] };
@@ -32,8 +32,8 @@ for (const entry of registry.models) {
   const manifestPath = path.join(ROOT, "public", entry.manifest);
   const dir = path.dirname(manifestPath);
   const manifest = validateManifest(JSON.parse(await readFile(manifestPath, "utf8")));
-  const only = process.argv.indexOf("--model");
-  if (only > 0 && process.argv[only + 1] !== manifest.id) continue;
+  const only = option("model");
+  if (only !== undefined && only !== manifest.id) continue;
   const modelPath = path.join(dir, manifest.backbone.url);
   const backbone =
     manifest.backbone.kind === "layers"

@@ -22,11 +22,11 @@ import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { NO_DETAILS, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
 import { initNodeTf } from "@/lib/tf/node";
+import { option } from "./args";
 
 type Tensor4D = tfNs.Tensor4D;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIR = path.join(ROOT, "public/models/digits");
-const limitArg = process.argv.indexOf("--limit");
 const CHUNK = 250;
 const TIMING_IMAGES = 30;
 const JPEG_QUALITIES = [5, 10, 20, 30, 50, 75, 90];
@@ -40,7 +40,7 @@ const model = await loadLayersModelFromFile(tf, path.join(DIR, manifest.backbone
 const backbone = layersBackbone(model);
 const files = folderSource(DIR);
 const data = loadMnist();
-const count = limitArg > 0 ? Number(process.argv[limitArg + 1]) : data.testLabels.length;
+const count = Number(option("limit") ?? data.testLabels.length);
 const labels = Array.from(data.testLabels.subarray(0, count));
 const PIX = 28 * 28;
 const classes = manifest.classes.length;

@@ -21,6 +21,7 @@ import { graphBackbone } from "@/lib/models/graph-backbone";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import type { SplitPoint, SplitTensor } from "@/lib/models/manifest";
 import { initNodeTf } from "@/lib/tf/node";
+import { option } from "./args";
 
 interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
   id: string;
@@ -35,21 +36,17 @@ interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PHOTOS = path.join(ROOT, "public/samples/photos");
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const OUT = path.resolve(ROOT, arg("out") ?? "public/models/centernet/bu");
+const OUT = path.resolve(ROOT, option("out") ?? "public/models/centernet/bu");
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
 const command = `npm run train:centernet:bu${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
 
 const tf = await initNodeTf();
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/centernet-bu.config.json"), "utf8"));
-const only = arg("split");
-const stepsScale = Number(arg("steps-scale") ?? 1);
-const cropCount = Number(arg("crops") ?? config.crops);
+const only = option("split");
+const stepsScale = Number(option("steps-scale") ?? 1);
+const cropCount = Number(option("crops") ?? config.crops);
 /** --units 2,3 retrains only those units of the split(s); the others' files stay as they are. */
-const onlyUnits = arg("units")?.split(",").map(Number);
+const onlyUnits = option("units")?.split(",").map(Number);
 const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.id === only);
 const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), CENTERNET_OUTPUTS);
 

@@ -14,18 +14,15 @@ import { DIGIT_PIXELS, DIGIT_SIZE, loadMnist } from "@/lib/data/mnist";
 import { createRng, shuffleInPlace, type RandomSource } from "@/lib/data/prng";
 import { buildDigitsBackbone } from "@/lib/models/digits-backbone";
 import { initNodeTf } from "@/lib/tf/node";
+import { option } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "public/models/digits/backbone");
 const LOGS = path.join(ROOT, "logs");
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const dryRun = process.argv.includes("--dry-run");
-const seed = Number(arg("seed") ?? 1);
-const epochs = Number(arg("epochs") ?? 6);
+const seed = Number(option("seed") ?? 1);
+const epochs = Number(option("epochs") ?? 6);
 const batchSize = 64;
 const peakLearningRate = 2e-3;
 const maxShift = 2;

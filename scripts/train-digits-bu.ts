@@ -18,6 +18,7 @@ import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import type { SplitPoint } from "@/lib/models/manifest";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 import type { Tensor2D } from "@tensorflow/tfjs";
+import { option } from "./args";
 
 interface SplitConfig extends SweepConfig {
   id: string;
@@ -30,15 +31,11 @@ interface SplitConfig extends SweepConfig {
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "public/models/digits/bu");
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 
 const tf: TF = await initNodeTf();
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/digits-bu.config.json"), "utf8"));
-const only = arg("split");
-const stepsScale = Number(arg("steps-scale") ?? 1);
+const only = option("split");
+const stepsScale = Number(option("steps-scale") ?? 1);
 const model = await loadLayersModelFromFile(tf, path.join(ROOT, "public/models/digits/backbone/model.json"));
 const backbone = layersBackbone(model);
 const data = loadMnist();
