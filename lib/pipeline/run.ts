@@ -80,7 +80,7 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
   for (let b = 0; b < batch; b++) {
     const perTensor = loaded.units.map((u, i) => {
       const per = latentData[i].length / batch;
-      return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.config.step);
+      return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.bu.cfg.step);
     });
     const stream = encodeSymbols(ids, perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })));
     symbols.push(perTensor);
@@ -111,7 +111,7 @@ export async function runServer(backbone: Backbone, loaded: LoadedRate, modelInd
   const latentData = loaded.units.map((u, i) => {
     const per = shapes[i].reduce((a, b) => a * b, 1);
     const all = new Float32Array(per * bitstreams.length);
-    perImage.forEach((syms, b) => all.set(dequantize(syms[i], u.config.step), b * per));
+    perImage.forEach((syms, b) => all.set(dequantize(syms[i], u.bu.cfg.step), b * per));
     return all;
   });
   const entropyDecode = now() - t;

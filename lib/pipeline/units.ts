@@ -1,13 +1,12 @@
 /** A rate level's bottleneck units, loaded: one per cut tensor of the split point. */
 import * as tf from "@tensorflow/tfjs";
 import { tablesFromJSON, type EntropyTables, type EntropyTablesJSON } from "@/lib/codec";
-import { disposeInferenceBu, foldForInference, type BuConfig, type InferenceBu } from "@/lib/bottleneck/bu";
+import { disposeInferenceBu, foldForInference, type InferenceBu } from "@/lib/bottleneck/bu";
 import { deserializeBu, type BuFileJSON } from "@/lib/bottleneck/io";
 import type { RateLevel, SplitPoint } from "@/lib/models/manifest";
 
 export interface LoadedUnit {
-  config: BuConfig;
-  /** The unit's weights with batch norms folded in, as the pipeline runs them. */
+  /** The unit's configuration (bu.cfg) and weights with batch norms folded in, as the pipeline runs them. */
   bu: InferenceBu;
   tables: EntropyTables;
 }
@@ -35,7 +34,7 @@ export async function loadRate(files: FileSource, split: SplitPoint, rate: RateL
     if (tables.channels !== config.latentChannels) throw new Error(`unit ${i} of ${split.id}/${rate.id}: tables have ${tables.channels} channels, the BU ${config.latentChannels}`);
     const bu = foldForInference(config, params);
     tf.dispose(Object.values(params));
-    units.push({ config, bu, tables });
+    units.push({ bu, tables });
   }
   return { split, rate, units };
 }
