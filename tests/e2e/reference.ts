@@ -47,7 +47,7 @@ function siteModel(id: "digits" | "centernet"): Promise<LoadedModel> {
       (async () => {
         const tf = await initNodeTf();
         const folder = path.join(SITE_DIR, `models/${id}`);
-        const manifest = validateManifest(readSiteJson(`models/${id}/manifest.json`));
+        const manifest = siteManifest(id);
         const file = path.join(folder, manifest.backbone.url);
         const backbone = manifest.backbone.kind === "layers" ? layersBackbone(await loadLayersModelFromFile(tf, file)) : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs);
         return { manifest, backbone, folder };
@@ -57,13 +57,12 @@ function siteModel(id: "digits" | "centernet"): Promise<LoadedModel> {
   return loaded.get(id)!;
 }
 
-export function digitsManifest(): ModelManifest {
-  return validateManifest(readSiteJson("models/digits/manifest.json"));
+function siteManifest(id: "digits" | "centernet"): ModelManifest {
+  return validateManifest(readSiteJson(`models/${id}/manifest.json`));
 }
 
-export function centernetManifest(): ModelManifest {
-  return validateManifest(readSiteJson("models/centernet/manifest.json"));
-}
+export const digitsManifest = () => siteManifest("digits");
+export const centernetManifest = () => siteManifest("centernet");
 
 export function digitsRd(): RdFile {
   return readSiteJson<RdFile>(digitsManifest().rd!);
