@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { buildTables, decodeSymbols, encodeSymbols, estimateBits, quantize, type StreamSpec } from "@/lib/codec";
 import { createRng } from "@/lib/util/prng";
+import { readOptions } from "./args";
 
 const SYMBOLS = 1_000_000;
 const CHANNELS = 64;
@@ -78,7 +79,7 @@ function median(xs: number[]): number {
 }
 
 function main(): void {
-  const json = process.argv.includes("--json");
+  const json = readOptions("bench:codec", { json: { type: "boolean", help: "print one JSON object instead of a table" } }).json ?? false;
   const { symbols, spec } = makeLatent();
   const header = { model: 0, split: 0, rate: 0 };
   const tensors = [{ symbols, tables: spec.tables[0] }];

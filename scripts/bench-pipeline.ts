@@ -18,11 +18,16 @@ import { folderSource } from "@/lib/pipeline/node-files";
 import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { initNodeTf } from "@/lib/tf/node";
-import { option } from "./args";
+import { readOptions } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const json = process.argv.includes("--json");
-const RUNS = Number(option("runs") ?? 40);
+const opts = readOptions("bench:pipeline", {
+  json: { type: "boolean", help: "print one JSON object instead of a table" },
+  runs: { type: "number", min: 1, integer: true, help: "timed runs per split (default 40)" },
+  model: { type: "string", help: "only this model id" },
+});
+const json = opts.json ?? false;
+const RUNS = opts.runs ?? 40;
 const WARMUP = 8;
 const tf = await initNodeTf();
 const registry = JSON.parse(await readFile(path.join(ROOT, "public/models/index.json"), "utf8")) as { models: { id: string; manifest: string }[] };
@@ -32,7 +37,7 @@ for (const entry of registry.models) {
   const manifestPath = path.join(ROOT, "public", entry.manifest);
   const dir = path.dirname(manifestPath);
   const manifest = validateManifest(JSON.parse(await readFile(manifestPath, "utf8")));
-  const only = option("model");
+  const only = opts.model;
   if (only !== undefined && only !== manifest.id) continue;
   const modelPath = path.join(dir, manifest.backbone.url);
   const backbone =

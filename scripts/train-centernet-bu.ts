@@ -15,13 +15,13 @@ import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
 import { decodeJpeg, type PhotoIndex } from "@/lib/data/photos";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
-import type { SplitPoint, SplitTensor } from "@/lib/models/manifest";
+import type { SplitTensor } from "@/lib/models/manifest";
 import { initNodeTf } from "@/lib/tf/node";
-import { option } from "./args";
+import { commandLine, readOptions } from "./args";
 
 interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
   id: string;
@@ -36,17 +36,24 @@ interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const PHOTOS = path.join(ROOT, "public/samples/photos");
-const OUT = path.resolve(ROOT, option("out") ?? "public/models/centernet/bu");
+const opts = readOptions("train:centernet:bu", {
+  split: { type: "string", help: "train only this split point (id from scripts/centernet-bu.config.json)" },
+  "steps-scale": { type: "number", min: 0, help: "multiplies every level's training steps (default 1)" },
+  crops: { type: "number", min: 1, integer: true, help: "training crops to cache (default: the config's)" },
+  units: { type: "string", help: "comma-separated unit indices to retrain (default: all)" },
+  out: { type: "string", help: "output folder (default public/models/centernet/bu)" },
+});
+const OUT = path.resolve(ROOT, opts.out ?? "public/models/centernet/bu");
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
-const command = `npm run train:centernet:bu${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+const command = commandLine("train:centernet:bu");
 
 const tf = await initNodeTf();
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/centernet-bu.config.json"), "utf8"));
-const only = option("split");
-const stepsScale = Number(option("steps-scale") ?? 1);
-const cropCount = Number(option("crops") ?? config.crops);
+const only = opts.split;
+const stepsScale = opts["steps-scale"] ?? 1;
+const cropCount = opts.crops ?? config.crops;
 /** --units 2,3 retrains only those units of the split(s); the others' files stay as they are. */
-const onlyUnits = option("units")?.split(",").map(Number);
+const onlyUnits = opts.units?.split(",").map(Number);
 const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.id === only);
 const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), CENTERNET_OUTPUTS);
 
@@ -62,12 +69,12 @@ const training = index.samples.filter((s) => !s.heldOut);
 const images = await Promise.all(training.map(async (s) => decodeJpeg(new Uint8Array(await readFile(path.join(PHOTOS, s.file))))));
 log(`${training.length} training photos (${training.map((s) => s.id).join(", ")}), ${cropCount} crops, ${tensors.length} cut tensors`);
 
-const cropRng = createRng(config.seed);
+const cropRng = createRng(config.seed).next;
 const cache: Float32Array[][] = tensors.map(() => []);
 const t0 = Date.now();
 for (let k = 0; k < cropCount; k++) {
   const x = cropInput(tf, images[k % images.length], randomCropBox(cropRng), CENTERNET_INPUT.size);
-  const feats = backbone.head(x, { tensors } as SplitPoint);
+  const feats = backbone.head(x, tensors);
   feats.forEach((f, i) => cache[i].push(f.dataSync() as Float32Array));
   tf.dispose([x, ...feats]);
 }
@@ -127,7 +134,7 @@ for (const [s, sc] of splitConfigs.entries()) {
     const ph = Math.min(H, config.patch);
     const pw = Math.min(W, config.patch);
     const rateScale = (H * W) / (ph * pw);
-    const rng = createRng(config.seed + 100 * (s + 1) + u);
+    const rng = createRng(config.seed + 100 * (s + 1) + u).next;
     const nextBatch = () => {
       const batch = new Float32Array(config.batchSize * ph * pw * C);
       for (let b = 0; b < config.batchSize; b++) {
@@ -141,7 +148,7 @@ for (const [s, sc] of splitConfigs.entries()) {
     // Per level, only the components that survive its quantizer step (componentFraction; all of them if unset):
     // each level then starts afresh from the same PCA transform with its own number of latent channels.
     const perLevel = config.componentFraction ? steps.map((q) => Math.min(latentChannels, componentsFor(pc, q, config.componentFraction))) : undefined;
-    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, pc, createRng(config.seed + 1));
+    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, pc, createRng(config.seed + 1).next);
     const params = pcaStart({ ...cfgBase, latentChannels: perLevel?.[0] ?? latentChannels });
     if (perLevel) log(`${sc.id} u${u}: latent channels per level (best first) ${perLevel.join(", ")} of ${inShape[2]}`);
     const levels: unknown[] = [];

@@ -11,22 +11,27 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type * as tfNamespace from "@tensorflow/tfjs";
 import { DIGIT_PIXELS, DIGIT_SIZE, loadMnist } from "@/lib/data/mnist";
-import { createRng, shuffleInPlace, type RandomSource } from "@/lib/data/prng";
+import { createRng, shuffleInPlace, type RandomSource } from "@/lib/util/prng";
 import { buildDigitsBackbone } from "@/lib/models/digits-backbone";
 import { initNodeTf } from "@/lib/tf/node";
-import { option } from "./args";
+import { commandLine, readOptions } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "public/models/digits/backbone");
 const LOGS = path.join(ROOT, "logs");
 
-const dryRun = process.argv.includes("--dry-run");
-const seed = Number(option("seed") ?? 1);
-const epochs = Number(option("epochs") ?? 6);
+const opts = readOptions("train:digits:backbone", {
+  epochs: { type: "number", min: 1, integer: true, help: "training epochs (default 6)" },
+  seed: { type: "number", integer: true, help: "seed of the weights, shuffles and augmentation (default 1)" },
+  "dry-run": { type: "boolean", help: "time 20 batches and write nothing" },
+});
+const dryRun = opts["dry-run"] ?? false;
+const seed = opts.seed ?? 1;
+const epochs = opts.epochs ?? 6;
 const batchSize = 64;
 const peakLearningRate = 2e-3;
 const maxShift = 2;
-const command = `npm run train:digits:backbone${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+const command = commandLine("train:digits:backbone");
 
 mkdirSync(LOGS, { recursive: true });
 const logFile = path.join(LOGS, `train-digits-backbone${dryRun ? "-dry-run" : ""}.log`);
@@ -112,7 +117,7 @@ const setLearningRate = (step: number) => {
   (optimizer as unknown as { learningRate: number }).learningRate =
     0.5 * peakLearningRate * (1 + Math.cos((Math.PI * step) / totalSteps));
 };
-const random = createRng(seed);
+const random = createRng(seed).next;
 const order = Array.from({ length: trainCount }, (_, i) => i);
 let step = 0;
 const trainStarted = Date.now();

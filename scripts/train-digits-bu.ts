@@ -11,14 +11,14 @@ import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, initBuParams } from "@/lib/bottleneck/bu";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { loadMnist } from "@/lib/data/mnist";
 import { cutShape, layersBackbone } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
-import type { SplitPoint } from "@/lib/models/manifest";
+import type { SplitTensor } from "@/lib/models/manifest";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 import type { Tensor2D } from "@tensorflow/tfjs";
-import { option } from "./args";
+import { commandLine, readOptions } from "./args";
 
 interface SplitConfig extends SweepConfig {
   id: string;
@@ -34,31 +34,35 @@ const OUT = path.join(ROOT, "public/models/digits/bu");
 
 const tf: TF = await initNodeTf();
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/digits-bu.config.json"), "utf8"));
-const only = option("split");
-const stepsScale = Number(option("steps-scale") ?? 1);
+const opts = readOptions("train:digits:bu", {
+  split: { type: "string", help: "train only this split point (id from scripts/digits-bu.config.json)" },
+  "steps-scale": { type: "number", min: 0, help: "multiplies every level's training steps (default 1)" },
+});
+const only = opts.split;
+const stepsScale = opts["steps-scale"] ?? 1;
 const model = await loadLayersModelFromFile(tf, path.join(ROOT, "public/models/digits/backbone/model.json"));
 const backbone = layersBackbone(model);
 const data = loadMnist();
 const trainCount = data.trainLabels.length;
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
 
-const command = `npm run train:digits:bu${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+const command = commandLine("train:digits:bu");
 
 for (const sc of config.splits as SplitConfig[]) {
   if (only && only !== sc.id) continue;
   const started = Date.now();
   const inShape = cutShape(model, sc.node);
-  const split = { tensors: [{ node: sc.node, shape: inShape, nonNegative: true }] } as unknown as SplitPoint;
+  const cut: SplitTensor[] = [{ node: sc.node, shape: inShape, nonNegative: true }];
   const cfgBase = { inShape, latentChannels: sc.latentChannels, stride: sc.stride, step: sc.steps[0], nonNegative: true };
 
   // Variance of the split tensor over 512 training digits, so the feature MSE is relative.
   const featureVariance = tf.tidy(() => {
-    const f = backbone.head(tf.tensor4d(data.trainImages.subarray(0, 512 * 784), [512, 28, 28, 1]), split)[0];
+    const f = backbone.head(tf.tensor4d(data.trainImages.subarray(0, 512 * 784), [512, 28, 28, 1]), cut)[0];
     return tf.moments(f).variance.dataSync()[0];
   });
   log(`${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
 
-  const rng = createRng(config.seed);
+  const rng = createRng(config.seed).next;
   const nextBatch = () => {
     const idx = Array.from({ length: config.batchSize }, () => Math.floor(rng() * trainCount));
     return tf.tidy(() => {
@@ -66,21 +70,21 @@ for (const sc of config.splits as SplitConfig[]) {
         idx.flatMap((i) => Array.from(data.trainImages.subarray(i * 784, (i + 1) * 784))),
         [idx.length, 28, 28, 1],
       );
-      const features = backbone.head(x, split)[0];
-      return { features, teacherLogits: backbone.tail([features], split)[0] as Tensor2D };
+      const features = backbone.head(x, cut)[0];
+      return { features, teacherLogits: backbone.tail([features], cut)[0] as Tensor2D };
     });
   };
 
   const levels: unknown[] = [];
   const sweep = trainRateSweep({
     cfg: cfgBase,
-    init: initBuParams(cfgBase, createRng(config.seed + 1)),
+    init: initBuParams(cfgBase, createRng(config.seed + 1).next),
     sweep: sc,
     stepsScale,
     firstLearningRate: config.firstLearningRate,
     learningRate: config.learningRate,
     seed: config.seed,
-    train: { nextBatch, tail: (r) => backbone.tail([r], split)[0] as Tensor2D, klWeight: sc.klWeight ?? config.klWeight, featureVariance, logEvery: 50 },
+    train: { nextBatch, tail: (r) => backbone.tail([r], cut)[0] as Tensor2D, klWeight: sc.klWeight ?? config.klWeight, featureVariance, logEvery: 50 },
     onLog: (r, s, t) => log(`${sc.id} r${r} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
   });
   for await (const level of sweep) {

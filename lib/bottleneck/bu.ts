@@ -26,7 +26,8 @@ export interface BuConfig {
 
 export type BuParams = Record<string, tf.Tensor>;
 
-const BN_EPSILON = 1e-3;
+/** Shared with pca-init, whose identity batch norms hold only for this epsilon. */
+export const BN_EPSILON = 1e-3;
 const BN_MOMENTUM = 0.95;
 
 export function encoderKernel(stride: number): number {

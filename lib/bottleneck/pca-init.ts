@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { symmetricEigen } from "@/lib/util/eigen";
-import { initBuParams, type BuConfig, type BuParams } from "./bu";
+import { BN_EPSILON, initBuParams, type BuConfig, type BuParams } from "./bu";
 import { initEntropyParams } from "./entropy-model";
 
 export interface ChannelMoments {
@@ -49,8 +49,6 @@ export function channelMoments(data: Float32Array[], channels: number): ChannelM
   }
   return { channels, mean, cov };
 }
-
-const BN_EPSILON = 1e-3;
 
 /** The eigen-decomposition of a tensor's channel covariance, computed once per tensor. */
 export interface PrincipalComponents {

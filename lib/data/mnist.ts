@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { seededPermutation } from "./prng";
+import { seededPermutation } from "@/lib/util/prng";
 
 export const DIGIT_SIZE = 28;
 export const DIGIT_PIXELS = DIGIT_SIZE * DIGIT_SIZE;

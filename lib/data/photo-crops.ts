@@ -4,7 +4,7 @@
  * horizontally half of the time, resized to the model's square input. One tf.image.cropAndResize call does it.
  */
 import type * as tfNs from "@tensorflow/tfjs";
-import type { RandomSource } from "./prng";
+import type { RandomSource } from "@/lib/util/prng";
 import type { RgbImage } from "./photos";
 
 export interface CropOptions {

@@ -4,13 +4,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { runHead, runTail } from "./layers-split";
-import type { SplitPoint } from "./manifest";
+import type { SplitTensor } from "./manifest";
 
 export interface Backbone {
-  /** Client half: input batch -> one tensor per cut tensor of the split point. */
-  head(x: tf.Tensor4D, split: SplitPoint): tf.Tensor4D[];
-  /** Server half: the cut tensors -> the model's outputs. */
-  tail(cut: tf.Tensor4D[], split: SplitPoint): tf.Tensor[];
+  /** Client half: input batch -> one tensor per cut tensor (a split point's `tensors`). */
+  head(x: tf.Tensor4D, cut: readonly SplitTensor[]): tf.Tensor4D[];
+  /** Server half: the values of the cut tensors, in the same order -> the model's outputs. */
+  tail(values: tf.Tensor4D[], cut: readonly SplitTensor[]): tf.Tensor[];
   /** The unsplit model. */
   predict(x: tf.Tensor4D): tf.Tensor[];
   dispose(): void;
@@ -35,18 +35,18 @@ export function cutShape(model: tf.LayersModel, node: string): [number, number, 
  */
 export function layersBackbone(model: tf.LayersModel): Backbone {
   return {
-    head: (x, split) =>
-      split.tensors.map((t) =>
+    head: (x, cut) =>
+      cut.map((t) =>
         tf.tidy(() => {
           const out = runHead(model, x, t.node);
           return (out.rank === 4 ? out : out.reshape([out.shape[0], ...t.shape])) as tf.Tensor4D;
         }),
       ),
-    tail: (cut, split) => {
-      if (cut.length !== 1 || split.tensors.length !== 1) throw new Error("layers backbones cut one tensor at a time");
-      const node = split.tensors[0].node;
+    tail: (values, cut) => {
+      if (values.length !== 1 || cut.length !== 1) throw new Error("layers backbones cut one tensor at a time");
+      const node = cut[0].node;
       const rank = (model.getLayer(node).output as tf.SymbolicTensor).shape.length;
-      return [tf.tidy(() => runTail(model, rank === 4 ? cut[0] : tf.reshape(cut[0], [cut[0].shape[0], -1]), node))];
+      return [tf.tidy(() => runTail(model, rank === 4 ? values[0] : tf.reshape(values[0], [values[0].shape[0], -1]), node))];
     },
     // The same layer-by-layer executor as head and tail, run through without a cut: a like-for-like reference.
     predict: (x) => [runHead(model, x, outputLayerName(model))],

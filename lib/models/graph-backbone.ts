@@ -35,19 +35,19 @@ function runPerImage(model: tf.GraphModel, feeds: () => (tf.Tensor | tf.NamedTen
 /** `outputs`: the graph nodes that are the model's answer (for CenterNet, "tower_0/detections"). */
 export function graphBackbone(model: tf.GraphModel, outputs: string[]): Backbone {
   return {
-    head: (x, split) =>
+    head: (x, cut) =>
       runPerImage(
         model,
         () => unstackBatch(x),
-        split.tensors.map((t) => t.node),
+        cut.map((t) => t.node),
       ) as tf.Tensor4D[],
-    tail: (cut, split) => {
-      if (cut.length !== split.tensors.length) throw new Error(`split ${split.id} cuts ${split.tensors.length} tensors, got ${cut.length}`);
+    tail: (values, cut) => {
+      if (values.length !== cut.length) throw new Error(`the cut has ${cut.length} tensors, got ${values.length} values`);
       return runPerImage(
         model,
         () => {
-          const parts = cut.map(unstackBatch);
-          return parts[0].map((_, b) => Object.fromEntries(split.tensors.map((t, i) => [t.node, parts[i][b]])));
+          const parts = values.map(unstackBatch);
+          return parts[0].map((_, b) => Object.fromEntries(cut.map((t, i) => [t.node, parts[i][b]])));
         },
         outputs,
       );

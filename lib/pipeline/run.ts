@@ -20,11 +20,6 @@ export interface StageTimes {
   tail: number;
 }
 
-export interface Plain {
-  data: Float32Array;
-  shape: number[];
-}
-
 export interface ClientResult {
   /** Split tensors, one per cut tensor (whole batch); the caller disposes them. */
   features: tf.Tensor4D[];
@@ -63,7 +58,7 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
 export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: StreamIds, x: tf.Tensor4D): Promise<ClientResult> {
   const batch = x.shape[0];
   let t = now();
-  const features = backbone.head(x, loaded.split);
+  const features = backbone.head(x, loaded.split.tensors);
   await settle(features);
   const head = now() - t;
 
@@ -124,13 +119,8 @@ export async function runServer(backbone: Backbone, loaded: LoadedRate, modelInd
   const buDecoder = now() - t;
 
   t = now();
-  const outputs = backbone.tail(reconstruction, loaded.split);
+  const outputs = backbone.tail(reconstruction, loaded.split.tensors);
   await settle(outputs);
   const tail = now() - t;
   return { reconstruction, outputs, ms: { entropyDecode, buDecoder, tail } };
-}
-
-/** Reads a tensor back as a plain typed array with its shape, for the UI and for metrics. */
-export async function toPlain(t: tf.Tensor): Promise<Plain> {
-  return { data: (await t.data()) as Float32Array, shape: t.shape.slice() };
 }

@@ -37,3 +37,24 @@ export function createRng(seed: number): Rng {
     normal: (mu, sigma) => mu + sigma * Math.sqrt(-2 * Math.log(open())) * Math.cos(2 * Math.PI * next()),
   };
 }
+
+/** Uniform numbers in [0, 1): what shuffles, data splits and weight initialisers draw from (`createRng(seed).next`). */
+export type RandomSource = () => number;
+
+/** Fisher-Yates shuffle in place, driven by `random`; returns the same array. */
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(items: T, random: RandomSource): T {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = items[i];
+    items[i] = items[j];
+    items[j] = tmp;
+  }
+  return items;
+}
+
+/** A random permutation of 0..n-1 determined by `seed`. */
+export function seededPermutation(n: number, seed: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return shuffleInPlace(order, createRng(seed).next);
+}

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { jpegRoundTrip, pngBytes } from "@/lib/baselines/image-codecs";
 import { webpRoundTrip } from "@/lib/baselines/webp-node";
 import { float16RoundTrip, fromHalfBits, int8Deflate, int8Inflate, toHalfBits } from "@/lib/baselines/tensor-codecs";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 
 function image(w: number, h: number, channels: 1 | 3, seed: number): Uint8Array {
-  const rng = createRng(seed);
+  const rng = createRng(seed).next;
   // Smooth gradient plus noise: compressible but not trivial.
   return Uint8Array.from({ length: w * h * channels }, (_, i) => Math.min(255, ((i / channels) % w) * 4 + Math.floor(rng() * 40)));
 }
@@ -63,7 +63,7 @@ describe("float16 baseline", () => {
   });
 
   it("keeps relative error within half precision", () => {
-    const rng = createRng(6);
+    const rng = createRng(6).next;
     const values = Float32Array.from({ length: 1000 }, () => (rng() - 0.5) * 100);
     const { bytes, restored } = float16RoundTrip(values);
     expect(bytes).toBe(2000);
@@ -73,7 +73,7 @@ describe("float16 baseline", () => {
 
 describe("8-bit + deflate baseline", () => {
   it("restores every value within half a quantization step", () => {
-    const rng = createRng(7);
+    const rng = createRng(7).next;
     const values = Float32Array.from({ length: 4096 }, () => Math.max(0, rng() * 6 - 2));
     const bytes = int8Deflate(values);
     const back = int8Inflate(bytes, values.length);

@@ -5,7 +5,7 @@ import { exportTables, latentBits, likelihood } from "@/lib/bottleneck/entropy-m
 import { deserializeBu, serializeBu } from "@/lib/bottleneck/io";
 import { trainBottleneckUnit } from "@/lib/bottleneck/train";
 import { estimateBits } from "@/lib/codec";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 let tf: TF;
@@ -19,7 +19,7 @@ describe("bottleneck unit shapes", () => {
   for (const [h, w, stride] of [[28, 28, 1], [28, 28, 2], [28, 28, 4], [7, 7, 2], [13, 9, 4], [1, 1, 1]] as const) {
     it(`restores a ${h}x${w} tensor through stride ${stride}`, () => {
       const cfg = cfgOf(h, w, 6, 3, stride);
-      const p = initBuParams(cfg, createRng(1));
+      const p = initBuParams(cfg, createRng(1).next);
       const x = tf.relu(tf.randomNormal([2, h, w, 6], 0, 1, "float32", 3)) as tfNs.Tensor4D;
       const before = tf.memory().numTensors;
       const y = encode(cfg, p, x);
@@ -35,7 +35,7 @@ describe("bottleneck unit shapes", () => {
 
   it("counts exactly the trainable values it creates", () => {
     const cfg = cfgOf(14, 14, 32, 8, 2);
-    const p = initBuParams(cfg, createRng(2));
+    const p = initBuParams(cfg, createRng(2).next);
     const counted = Object.entries(p).filter(([n]) => isTrainable(n)).reduce((s, [, t]) => s + t.size, 0);
     expect(buParamCount(cfg)).toBe(counted);
     tf.dispose(Object.values(p));
@@ -50,7 +50,7 @@ describe("bottleneck unit shapes", () => {
 describe("factorized entropy model", () => {
   it("gives a probability distribution over the integers", () => {
     const cfg = cfgOf(4, 4, 4, 3, 1);
-    const p = initBuParams(cfg, createRng(3));
+    const p = initBuParams(cfg, createRng(3).next);
     const grid = tf.tile(tf.reshape(tf.range(-300, 301), [1, 1, 601]), [3, 1, 1]) as tfNs.Tensor3D;
     const sums = tf.tidy(() => tf.sum(likelihood(p, grid), 2).dataSync());
     for (const s of sums) expect(s).toBeCloseTo(1, 3);
@@ -59,7 +59,7 @@ describe("factorized entropy model", () => {
 
   it("exports tables whose estimated bits match the model's own bits on integer symbols", () => {
     const cfg = cfgOf(8, 8, 4, 4, 1);
-    const p = initBuParams(cfg, createRng(4));
+    const p = initBuParams(cfg, createRng(4).next);
     const symbols = tf.round(tf.abs(tf.randomNormal([1, 8, 8, 4], 0, 3, "float32", 5))) as tfNs.Tensor4D;
     const modelBits = tf.tidy(() => latentBits(p, symbols).dataSync()[0]);
     const tables = exportTables(p, 4);
@@ -72,7 +72,7 @@ describe("factorized entropy model", () => {
 describe("bottleneck unit files", () => {
   it("round-trips through bu.json + bu.bin and rejects a mismatched file", () => {
     const cfg = cfgOf(7, 7, 8, 4, 2);
-    const p = initBuParams(cfg, createRng(6));
+    const p = initBuParams(cfg, createRng(6).next);
     const { json, bin } = serializeBu(cfg, p);
     const back = deserializeBu(JSON.parse(JSON.stringify(json)), bin);
     for (const [name, t] of Object.entries(p)) expect(Array.from(back.params[name].dataSync())).toEqual(Array.from(t.dataSync()));
@@ -87,7 +87,7 @@ describe("rate-distortion training", () => {
     const cfg = cfgOf(7, 7, 8, 4, 1);
     const W = tf.randomNormal([7 * 7 * 8, 10], 0, 0.05, "float32", 7);
     const tail = (x: tfNs.Tensor4D) => tf.matMul(tf.reshape(x, [x.shape[0], -1]), W) as tfNs.Tensor2D;
-    const init = initBuParams(cfg, createRng(8));
+    const init = initBuParams(cfg, createRng(8).next);
     const before = tf.memory().numTensors;
     const { params, history } = trainBottleneckUnit({
       cfg,
@@ -116,7 +116,7 @@ describe("rate-distortion training", () => {
 
   it("with the transform frozen, trains the entropy model only and leaves every other value as it was", () => {
     const cfg = { ...cfgOf(6, 6, 5, 5, 1), nonNegative: false };
-    const init = initBuParams(cfg, createRng(12));
+    const init = initBuParams(cfg, createRng(12).next);
     const { params, history } = trainBottleneckUnit({
       cfg,
       init,

@@ -2,7 +2,7 @@
 // into phases; that form must compute what the training graph computes with its moving statistics.
 import { beforeAll, describe, expect, it } from "vitest";
 import { decode, decodeFolded, disposeInferenceBu, encode, encodeFolded, foldForInference, initBuParams, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 let tf: TF;
@@ -25,7 +25,7 @@ const cases: [string, BuConfig][] = [
 
 describe("folded inference form of a BU", () => {
   it.each(cases)("matches the training graph at inference: %s", (_, cfg) => {
-    const rng = createRng(3);
+    const rng = createRng(3).next;
     const p = initBuParams(cfg, rng);
     // Non-trivial batch norms, so that a wrong fold shows.
     for (const name of Object.keys(p).filter((n) => /\.bn\d\./.test(n))) {
@@ -52,7 +52,7 @@ describe("folded inference form of a BU", () => {
 
   it("leaves the unit's parameters untouched and owns only its own tensors", () => {
     const cfg = cases[0][1];
-    const p = initBuParams(cfg, createRng(4));
+    const p = initBuParams(cfg, createRng(4).next);
     const before = tf.memory().numTensors;
     const folded = foldForInference(cfg, p);
     expect(tf.memory().numTensors).toBe(before + Object.keys(folded.weights).length);

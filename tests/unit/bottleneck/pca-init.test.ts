@@ -4,7 +4,7 @@ import type * as tfNs from "@tensorflow/tfjs";
 import { decode, decodeFolded, disposeInferenceBu, encode, encodeFolded, foldForInference, type BuConfig } from "@/lib/bottleneck/bu";
 import { latentBits } from "@/lib/bottleneck/entropy-model";
 import { channelMoments, componentsFor, pcaInitParams, principalComponents } from "@/lib/bottleneck/pca-init";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { symmetricEigen } from "@/lib/util/eigen";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
@@ -30,7 +30,7 @@ function correlated(rng: () => number, positions: number, channels: number, sour
 
 describe("symmetric eigen-decomposition", () => {
   it("finds orthonormal eigenvectors, largest eigenvalue first", () => {
-    const rng = createRng(5);
+    const rng = createRng(5).next;
     const n = 9;
     const b = Array.from({ length: n * n }, () => rng() * 2 - 1);
     const a = new Float64Array(n * n);
@@ -50,7 +50,7 @@ describe("symmetric eigen-decomposition", () => {
 
 describe("PCA-initialised bottleneck unit", () => {
   const cin = 6;
-  const rng = createRng(8);
+  const rng = createRng(8).next;
   const data = correlated(rng, 24 * 24 * 2, cin, [6, 3, 1, 0.2]);
   const moments = channelMoments([data.subarray(0, data.length / 2), data.subarray(data.length / 2)], cin);
 
@@ -73,7 +73,7 @@ describe("PCA-initialised bottleneck unit", () => {
     ["training graph (batch statistics)", true],
   ])("starts as a near-lossless transform coder at a fine step: %s", (_, training) => {
     const cfg: BuConfig = { inShape: [24, 24, cin], latentChannels: cin, stride: 1, step: 0.01, nonNegative: false };
-    const init = pcaInitParams(cfg, principalComponents(moments), createRng(1));
+    const init = pcaInitParams(cfg, principalComponents(moments), createRng(1).next);
     // The training graph moves the batch norms' statistics, which must be variables then.
     const p = training ? Object.fromEntries(Object.entries(init).map(([k, t]) => [k, tf.variable(t)])) : init;
     const x = tf.tensor4d(data, [2, 24, 24, cin]);
@@ -92,7 +92,7 @@ describe("PCA-initialised bottleneck unit", () => {
 
   it("keeps the strongest components: dropping the weakest costs about their share of the variance", () => {
     const cfg: BuConfig = { inShape: [24, 24, cin], latentChannels: 2, stride: 1, step: 0.01, nonNegative: false };
-    const p = pcaInitParams(cfg, principalComponents(moments), createRng(1));
+    const p = pcaInitParams(cfg, principalComponents(moments), createRng(1).next);
     const folded = foldForInference(cfg, p);
     const x = tf.tensor4d(data, [2, 24, 24, cin]);
     const { values } = symmetricEigen(moments.cov, cin);
@@ -110,18 +110,18 @@ describe("PCA-initialised bottleneck unit", () => {
   });
 
   it("refuses configurations it does not cover", () => {
-    expect(() => pcaInitParams({ inShape: [8, 8, cin], latentChannels: cin, stride: 2, step: 1, nonNegative: false }, principalComponents(moments), createRng(1))).toThrow(/stride-1/);
-    expect(() => pcaInitParams({ inShape: [8, 8, 4], latentChannels: 4, stride: 1, step: 1, nonNegative: false }, principalComponents(moments), createRng(1))).toThrow(/moments of 6/);
+    expect(() => pcaInitParams({ inShape: [8, 8, cin], latentChannels: cin, stride: 2, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next)).toThrow(/stride-1/);
+    expect(() => pcaInitParams({ inShape: [8, 8, 4], latentChannels: 4, stride: 1, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next)).toThrow(/moments of 6/);
   });
 });
 
 describe("PCA-initialised entropy model", () => {
   it("starts near the latent's real cost: estimated bits within 25 % of the symbols' empirical entropy", () => {
     const cin = 5;
-    const data = correlated(createRng(9), 32 * 32, cin, [8, 2, 0.5]);
+    const data = correlated(createRng(9).next, 32 * 32, cin, [8, 2, 0.5]);
     const moments = channelMoments([data], cin);
     const cfg: BuConfig = { inShape: [32, 32, cin], latentChannels: cin, stride: 1, step: 0.5, nonNegative: false };
-    const p = pcaInitParams(cfg, principalComponents(moments), createRng(2));
+    const p = pcaInitParams(cfg, principalComponents(moments), createRng(2).next);
     const folded = foldForInference(cfg, p);
     const x = tf.tensor4d(data, [1, 32, 32, cin]);
     const latent = tf.tidy(() => tf.div(encodeFolded(folded, x), cfg.step));
@@ -144,7 +144,7 @@ describe("PCA-initialised entropy model", () => {
 describe("components a quantizer step keeps", () => {
   it("keeps every component that carries signal at a fine step, one at a coarse step, and fewer as the step grows", () => {
     const cin = 6;
-    const pc = principalComponents(channelMoments([correlated(createRng(10), 40 * 40, cin, [6, 3, 1, 0.2])], cin));
+    const pc = principalComponents(channelMoments([correlated(createRng(10).next, 40 * 40, cin, [6, 3, 1, 0.2])], cin));
     // Six channels mixed from four sources: two components are empty.
     expect(componentsFor(pc, 1e-4, 0.15)).toBe(4);
     expect(componentsFor(pc, 1e4, 0.15)).toBe(1);

@@ -2,7 +2,7 @@
 // per-channel stages or its latent; on a non-negative one it keeps the ReLUs of the original design.
 import { beforeAll, describe, expect, it } from "vitest";
 import { decode, encode, initBuParams, type BuConfig } from "@/lib/bottleneck/bu";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 let tf: TF;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 /** A BU whose depthwise stages pass values through and whose 1x1 convs split each channel into +x and -x. */
 function passThrough(nonNegative: boolean) {
   const cfg: BuConfig = { inShape: [4, 4, 2], latentChannels: 4, stride: 1, step: 0.5, nonNegative };
-  const p = initBuParams(cfg, createRng(1));
+  const p = initBuParams(cfg, createRng(1).next);
   const delta = (c: number) => tf.tensor4d(Array.from({ length: 9 * c }, (_, i) => (Math.floor(i / c) === 4 ? 1 : 0)), [3, 3, c, 1]);
   tf.dispose([p["enc.dw"], p["enc.pw"], p["dec.pw"], p["dec.dw"]]);
   p["enc.dw"] = delta(2);

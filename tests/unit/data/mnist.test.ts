@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DIGIT_PIXELS, loadMnist, mnistSplitIndices } from "@/lib/data/mnist";
-import { createRng, seededPermutation, shuffleInPlace } from "@/lib/data/prng";
+import { createRng, seededPermutation, shuffleInPlace } from "@/lib/util/prng";
 
 describe("seeded PRNG and shuffle", () => {
   it("repeats for a seed and differs between seeds", () => {
-    const a = createRng(7);
-    const b = createRng(7);
-    const c = createRng(8);
+    const a = createRng(7).next;
+    const b = createRng(7).next;
+    const c = createRng(8).next;
     const seqA = Array.from({ length: 5 }, () => a());
     expect(Array.from({ length: 5 }, () => b())).toEqual(seqA);
     expect(Array.from({ length: 5 }, () => c())).not.toEqual(seqA);
@@ -23,7 +23,7 @@ describe("seeded PRNG and shuffle", () => {
 
   it("shuffle keeps the multiset of items", () => {
     const items = ["a", "b", "c", "d", "e", "f"];
-    const shuffled = shuffleInPlace([...items], createRng(1));
+    const shuffled = shuffleInPlace([...items], createRng(1).next);
     expect([...shuffled].sort()).toEqual(items);
   });
 });

@@ -72,8 +72,8 @@ describe("digits split", () => {
     const full = backbone.predict(x)[0];
     const expected = Array.from(full.dataSync());
     for (const split of manifest.splits) {
-      const head = backbone.head(x as tfNs.Tensor4D, split);
-      const [out] = backbone.tail(head, split);
+      const head = backbone.head(x as tfNs.Tensor4D, split.tensors);
+      const [out] = backbone.tail(head, split.tensors);
       expect(Array.from(out.dataSync())).toEqual(expected);
       tf.dispose([...head, out]);
     }

@@ -9,7 +9,6 @@ import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_M
 import { graphBackbone } from "@/lib/models/graph-backbone";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import type { Backbone } from "@/lib/models/backbone";
-import type { SplitPoint } from "@/lib/models/manifest";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -18,7 +17,6 @@ const modelJson = path.join(root, CENTERNET_PACKAGE_MODEL);
 let tf: TF;
 let backbone: Backbone;
 let photo: tfNs.Tensor4D;
-const splitOf = (i: number) => ({ id: CENTERNET_CUTS[i].id, index: i, tensors: CENTERNET_CUTS[i].tensors }) as SplitPoint;
 
 beforeAll(async () => {
   tf = await initNodeTf();
@@ -39,13 +37,12 @@ describe("CenterNet split into head and tail", () => {
   CENTERNET_CUTS.forEach((cut, i) => {
     it(`gives exactly the unsplit detections at the "${cut.id}" cut, with the declared shapes and signs`, () => {
       const before = tf.memory().numTensors;
-      const split = splitOf(i);
       const [full] = backbone.predict(photo);
-      const features = backbone.head(photo, split);
+      const features = backbone.head(photo, cut.tensors);
       expect(features.map((f) => f.shape.slice(1))).toEqual(cut.tensors.map((t) => t.shape));
       const minima = features.map((f) => tf.tidy(() => f.min().arraySync() as number));
       minima.forEach((m, k) => (cut.tensors[k].nonNegative ? expect(m).toBeGreaterThanOrEqual(0) : expect(m).toBeLessThan(0)));
-      const [split_] = backbone.tail(features, split);
+      const [split_] = backbone.tail(features, cut.tensors);
       expect(Array.from(split_.dataSync())).toEqual(Array.from(full.dataSync()));
       tf.dispose([full, split_, ...features]);
       expect(tf.memory().numTensors).toBe(before);
@@ -55,10 +52,10 @@ describe("CenterNet split into head and tail", () => {
   it("runs a batch image by image: a batch of two equals the two single runs", () => {
     const flipped = tf.image.flipLeftRight(photo) as tfNs.Tensor4D;
     const batch = tf.concat([photo, flipped]) as tfNs.Tensor4D;
-    const split = splitOf(1);
+    const cut = CENTERNET_CUTS[1].tensors;
     const before = tf.memory().numTensors;
-    const features = backbone.head(batch, split);
-    const [dets] = backbone.tail(features, split);
+    const features = backbone.head(batch, cut);
+    const [dets] = backbone.tail(features, cut);
     const [one] = backbone.predict(photo);
     const [two] = backbone.predict(flipped);
     expect(dets.shape).toEqual([2, 100, 6]);
@@ -70,7 +67,7 @@ describe("CenterNet split into head and tail", () => {
 
   it("refuses a cut that does not separate the graph", () => {
     // Without the stride-4 tap the head's first branch would need the input image again.
-    const partial = { id: "partial", index: 0, tensors: CENTERNET_CUTS[1].tensors.slice(1) } as SplitPoint;
+    const partial = CENTERNET_CUTS[1].tensors.slice(1);
     const features = backbone.head(photo, partial);
     expect(() => backbone.tail(features, partial)).toThrow(/tower_0\/images/);
     tf.dispose(features);

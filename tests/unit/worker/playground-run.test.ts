@@ -10,7 +10,7 @@ import { BitstreamError, readContainer, tablesToJSON, writeContainer } from "@/l
 import { initBuParams, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
 import { exportTables } from "@/lib/bottleneck/entropy-model";
 import { serializeBu } from "@/lib/bottleneck/io";
-import { createRng } from "@/lib/data/prng";
+import { createRng } from "@/lib/util/prng";
 import { cutShape } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
@@ -37,7 +37,7 @@ beforeAll(async () => {
   serve("/models/digits/backbone/weights.bin", new Uint8Array(readFileSync(path.join(BACKBONE, "weights.bin"))));
   const rates = [1, 0.25].map((step, r) => {
     const cfg: BuConfig = { inShape: shape, latentChannels: 4, stride: 1, step, nonNegative: true };
-    const params = initBuParams(cfg, createRng(r + 1));
+    const params = initBuParams(cfg, createRng(r + 1).next);
     const { json, bin } = serializeBu(cfg, params);
     serve(`/models/digits/bu/r${r}/bu.json`, json);
     serve(`/models/digits/bu/r${r}/bu.bin`, bin);
