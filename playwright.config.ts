@@ -15,7 +15,6 @@ process.env.TMPDIR = join(scratch, "tmp");
 process.env.XDG_CONFIG_HOME = join(scratch, "config");
 process.env.XDG_CACHE_HOME = join(scratch, "cache");
 
-
 // E2E_ROOT_DIR serves another export at the root (e.g. a scratch build), for development runs.
 const ROOT_DIR = process.env.E2E_ROOT_DIR ?? "out";
 

@@ -16,12 +16,48 @@ function statsOf(r: RunResult): Stat[] {
   const bytes = r.bitstream.length;
   const symbols = r.symbols.reduce((n, s) => n + s.data.length, 0);
   return [
-    { label: "Bitstream size", value: `${formatInt(bytes)} bytes`, note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of header and CRC`, testId: "bitstream-bytes", raw: bytes },
-    { label: "Estimated bits", value: formatFixed(r.estimatedBits, 1), note: `${formatFixed(r.estimatedBits / 8, 1)} bytes by the entropy model's −log₂ P`, testId: "estimated-bits", raw: r.estimatedBits },
-    { label: "Symbols sent", value: formatInt(symbols), note: `${formatFixed((r.payloadBytes * 8) / symbols, 3)} bits per symbol after rANS`, testId: "symbols", raw: symbols },
-    { label: "Bits per input pixel", value: formatFixed((bytes * 8) / r.inputPixels, 3), note: `${formatInt(r.inputPixels)} input pixels`, testId: "bits-per-pixel", raw: (bytes * 8) / r.inputPixels },
-    { label: "Versus float32 features", value: times(r.float32Bytes / bytes), note: `${formatInt(r.float32Bytes)} bytes as raw float32`, testId: "ratio-float32", raw: r.float32Bytes / bytes },
-    { label: "Versus the input as JPEG", value: times(r.jpegBytes / bytes), note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`, testId: "ratio-jpeg", raw: r.jpegBytes / bytes },
+    {
+      label: "Bitstream size",
+      value: `${formatInt(bytes)} bytes`,
+      note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of header and CRC`,
+      testId: "bitstream-bytes",
+      raw: bytes,
+    },
+    {
+      label: "Estimated bits",
+      value: formatFixed(r.estimatedBits, 1),
+      note: `${formatFixed(r.estimatedBits / 8, 1)} bytes by the entropy model's −log₂ P`,
+      testId: "estimated-bits",
+      raw: r.estimatedBits,
+    },
+    {
+      label: "Symbols sent",
+      value: formatInt(symbols),
+      note: `${formatFixed((r.payloadBytes * 8) / symbols, 3)} bits per symbol after rANS`,
+      testId: "symbols",
+      raw: symbols,
+    },
+    {
+      label: "Bits per input pixel",
+      value: formatFixed((bytes * 8) / r.inputPixels, 3),
+      note: `${formatInt(r.inputPixels)} input pixels`,
+      testId: "bits-per-pixel",
+      raw: (bytes * 8) / r.inputPixels,
+    },
+    {
+      label: "Versus float32 features",
+      value: times(r.float32Bytes / bytes),
+      note: `${formatInt(r.float32Bytes)} bytes as raw float32`,
+      testId: "ratio-float32",
+      raw: r.float32Bytes / bytes,
+    },
+    {
+      label: "Versus the input as JPEG",
+      value: times(r.jpegBytes / bytes),
+      note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`,
+      testId: "ratio-jpeg",
+      raw: r.jpegBytes / bytes,
+    },
   ];
 }
 
@@ -48,7 +84,11 @@ export function BitstreamPanel({ result, names }: { result: RunResult; names: { 
     <div className="space-y-3">
       <StatList stats={statsOf(result)} />
       <HexBytes bytes={result.bitstream} />
-      <button type="button" onClick={download} className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+      <button
+        type="button"
+        onClick={download}
+        className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+      >
         Download bitstream
       </button>
     </div>

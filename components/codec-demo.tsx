@@ -12,10 +12,7 @@ const SHAPE: CodecDemoParams["shape"] = [16, 16, 8];
 const STEP = 0.125;
 
 type DemoState =
-  | { kind: "waiting" }
-  | { kind: "running"; seed: number }
-  | { kind: "done"; seed: number; result: CodecDemoResult }
-  | { kind: "error"; message: string };
+  { kind: "waiting" } | { kind: "running"; seed: number } | { kind: "done"; seed: number; result: CodecDemoResult } | { kind: "error"; message: string };
 
 /** ?backend=wasm|webgl|cpu forces the first backend tried; anything else is reported and ignored. */
 function backendFromUrl(): { backend?: BackendName; warning?: string } {
@@ -46,9 +43,9 @@ export function CodecDemo() {
     if (!client) return;
     let live = true;
     const { backend, warning } = backendFromUrl();
-    setWarning(warning ?? null);
     void client.call("init", { backend }).then((outcome) => {
       if (!live) return;
+      setWarning(warning ?? null);
       if (!outcome.ok) {
         if (outcome.error.code !== "terminated") setDemo({ kind: "error", message: outcome.error.message });
         return;
@@ -70,8 +67,8 @@ export function CodecDemo() {
             Codec round trip
           </h2>
           <p className="mt-1 max-w-xl text-sm text-zinc-600 dark:text-zinc-400">
-            A synthetic ReLU feature map (seed {seed}) is quantized, entropy coded with rANS into a real bitstream,
-            decoded and dequantized — all in a Web Worker.
+            A synthetic ReLU feature map (seed {seed}) is quantized, entropy coded with rANS into a real bitstream, decoded and dequantized — all in a Web
+            Worker.
           </p>
         </div>
         <button

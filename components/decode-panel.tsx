@@ -10,7 +10,9 @@ import { topK } from "./prediction-view";
 
 /** The edge server on its own: a .bin file in, the BU decoder and tail run, a prediction out. */
 export function DecodePanel({ client, manifest }: { client: WorkerClient | null; manifest: ModelManifest | null }) {
-  const [state, setState] = useState<{ kind: "idle" } | { kind: "busy"; name: string } | { kind: "done"; name: string; r: DecodeResult } | { kind: "error"; name: string; message: string }>({ kind: "idle" });
+  const [state, setState] = useState<
+    { kind: "idle" } | { kind: "busy"; name: string } | { kind: "done"; name: string; r: DecodeResult } | { kind: "error"; name: string; message: string }
+  >({ kind: "idle" });
 
   const decode = async (file: File | undefined) => {
     if (!file || !client) return;
@@ -36,23 +38,39 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
   };
   return (
     <div className="space-y-3">
-      <label className="block text-sm font-medium" htmlFor="decode-bitstream">Decode a bitstream</label>
-      <input id="decode-bitstream" type="file" accept=".bin,application/octet-stream" disabled={!client} className="block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-200 file:px-3 file:py-1.5 dark:file:bg-zinc-800 dark:file:text-zinc-100" onChange={(e) => {
-        void decode(e.currentTarget.files?.[0]);
-        e.currentTarget.value = "";
-      }} />
+      <label className="block text-sm font-medium" htmlFor="decode-bitstream">
+        Decode a bitstream
+      </label>
+      <input
+        id="decode-bitstream"
+        type="file"
+        accept=".bin,application/octet-stream"
+        disabled={!client}
+        className="block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-200 file:px-3 file:py-1.5 dark:file:bg-zinc-800 dark:file:text-zinc-100"
+        onChange={(e) => {
+          void decode(e.currentTarget.files?.[0]);
+          e.currentTarget.value = "";
+        }}
+      />
       <p className="text-xs text-zinc-500">Runs only the server side (rANS decoder, BU decoder, tail) on the bytes of a downloaded .bin file.</p>
-      {state.kind === "busy" ? <p className="text-sm" aria-live="polite">Decoding {state.name}…</p> : null}
+      {state.kind === "busy" ? (
+        <p className="text-sm" aria-live="polite">
+          Decoding {state.name}…
+        </p>
+      ) : null}
       {state.kind === "error" ? <ErrorMessage message={`${state.name}: ${state.message}`} /> : null}
       {state.kind === "done" ? (
         <div className="rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-testid="decoded">
           <p>
             {state.name} ({formatInt(state.r.bytes)} bytes) is a stream for {names(state.r)}. The server predicts{" "}
-            <strong data-testid="decoded-class" data-value={answer(state.r).label}>{answer(state.r).label}</strong> ({formatFixed(answer(state.r).p * 100, 1)} %
-            {state.r.detections.length > 1 ? `, and ${state.r.detections.length - 1} more detections` : ""}).
+            <strong data-testid="decoded-class" data-value={answer(state.r).label}>
+              {answer(state.r).label}
+            </strong>{" "}
+            ({formatFixed(answer(state.r).p * 100, 1)} %{state.r.detections.length > 1 ? `, and ${state.r.detections.length - 1} more detections` : ""}).
           </p>
           <p className="mt-1 text-xs text-zinc-500">
-            rANS decode {formatFixed(state.r.ms.entropyDecode, 1)} ms, BU decoder {formatFixed(state.r.ms.buDecoder, 1)} ms, tail {formatFixed(state.r.ms.tail, 1)} ms.
+            rANS decode {formatFixed(state.r.ms.entropyDecode, 1)} ms, BU decoder {formatFixed(state.r.ms.buDecoder, 1)} ms, tail{" "}
+            {formatFixed(state.r.ms.tail, 1)} ms.
           </p>
         </div>
       ) : null}

@@ -22,8 +22,19 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
     const strip = { data: tensor.data, shape: [1, c, 1] };
     return (
       <figure className="space-y-2">
-        <figcaption className="text-sm font-medium">{title} <span className="font-normal text-zinc-500">(a vector of {c} values)</span></figcaption>
-        <ChannelCanvas data={strip.data} shape={strip.shape} channel={0} lo={lo} hi={hi} size={Math.min(640, c * 8)} label={`${title}: ${c} values`} onHover={setHover} />
+        <figcaption className="text-sm font-medium">
+          {title} <span className="font-normal text-zinc-500">(a vector of {c} values)</span>
+        </figcaption>
+        <ChannelCanvas
+          data={strip.data}
+          shape={strip.shape}
+          channel={0}
+          lo={lo}
+          hi={hi}
+          size={Math.min(640, c * 8)}
+          label={`${title}: ${c} values`}
+          onHover={setHover}
+        />
         <p className="h-4 font-mono text-xs text-zinc-600 dark:text-zinc-400">{hover ? `value ${hover.x}: ${hover.v.toPrecision(4)}` : ""}</p>
         <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="value" />
       </figure>
@@ -37,7 +48,11 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
   return (
     <figure className="space-y-2">
       <figcaption className="text-sm font-medium">
-        {title} <span className="font-normal text-zinc-500">({h} × {w} × {c}{shown < c ? `, first ${shown} channels` : ""})</span>
+        {title}{" "}
+        <span className="font-normal text-zinc-500">
+          ({h} × {w} × {c}
+          {shown < c ? `, first ${shown} channels` : ""})
+        </span>
       </figcaption>
       <div className="flex flex-wrap gap-1">
         {Array.from({ length: shown }, (_, k) => (
@@ -56,12 +71,33 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
       <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="shared scale" />
       {sel !== null && selRange ? (
         <div className="flex flex-wrap items-start gap-3 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
-          <ChannelCanvas data={tensor.data} shape={tensor.shape} channel={sel} lo={lo} hi={hi} size={168} label={`channel ${sel}, enlarged`} onHover={setHover} />
+          <ChannelCanvas
+            data={tensor.data}
+            shape={tensor.shape}
+            channel={sel}
+            lo={lo}
+            hi={hi}
+            size={168}
+            label={`channel ${sel}, enlarged`}
+            onHover={setHover}
+          />
           <dl className="space-y-1 text-xs">
-            <div><dt className="inline text-zinc-500">Channel </dt><dd className="inline font-mono">{sel}</dd></div>
-            <div><dt className="inline text-zinc-500">min </dt><dd className="inline font-mono">{selRange[0].toPrecision(4)}</dd></div>
-            <div><dt className="inline text-zinc-500">max </dt><dd className="inline font-mono">{selRange[1].toPrecision(4)}</dd></div>
-            <div className="h-4"><dt className="inline text-zinc-500">{hover ? `at (${hover.x}, ${hover.y}) ` : "point at a pixel"}</dt><dd className="inline font-mono">{hover ? hover.v.toPrecision(4) : ""}</dd></div>
+            <div>
+              <dt className="inline text-zinc-500">Channel </dt>
+              <dd className="inline font-mono">{sel}</dd>
+            </div>
+            <div>
+              <dt className="inline text-zinc-500">min </dt>
+              <dd className="inline font-mono">{selRange[0].toPrecision(4)}</dd>
+            </div>
+            <div>
+              <dt className="inline text-zinc-500">max </dt>
+              <dd className="inline font-mono">{selRange[1].toPrecision(4)}</dd>
+            </div>
+            <div className="h-4">
+              <dt className="inline text-zinc-500">{hover ? `at (${hover.x}, ${hover.y}) ` : "point at a pixel"}</dt>
+              <dd className="inline font-mono">{hover ? hover.v.toPrecision(4) : ""}</dd>
+            </div>
           </dl>
         </div>
       ) : (

@@ -10,11 +10,19 @@ import { readDrawing, readImageFile } from "./read-image-file";
 
 /** The image the run uses: a gallery sample, an upload or a drawing (the last two live only in this tab). */
 export type InputChoice =
-  | { kind: "sample"; id: string }
-  | { kind: "upload"; name: string; pixels: Uint8Array; note: string }
-  | { kind: "draw"; pixels: Uint8Array };
+  { kind: "sample"; id: string } | { kind: "upload"; name: string; pixels: Uint8Array; note: string } | { kind: "draw"; pixels: Uint8Array };
 
-export function InputPanel({ manifest, samples, choice, onChoose }: { manifest: ModelManifest; samples: Sample[]; choice: InputChoice | null; onChoose: (c: InputChoice) => void }) {
+export function InputPanel({
+  manifest,
+  samples,
+  choice,
+  onChoose,
+}: {
+  manifest: ModelManifest;
+  samples: Sample[];
+  choice: InputChoice | null;
+  onChoose: (c: InputChoice) => void;
+}) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -38,16 +46,24 @@ export function InputPanel({ manifest, samples, choice, onChoose }: { manifest: 
   return (
     <div className="space-y-4">
       <div>
-        <p className="mb-1 text-sm font-medium" id="gallery-label">Samples</p>
+        <p className="mb-1 text-sm font-medium" id="gallery-label">
+          Samples
+        </p>
         <div role="group" aria-labelledby="gallery-label" className="flex flex-wrap gap-1">
           {samples.map((s) => {
             const on = choice?.kind === "sample" && choice.id === s.id;
             return (
-              <button key={s.id} type="button" aria-pressed={on} aria-label={`Sample ${s.id} (${s.label})`} onClick={() => onChoose({ kind: "sample", id: s.id })} className={`rounded-sm p-0.5 ${on ? "ring-2 ring-sky-500" : "ring-1 ring-zinc-200 dark:ring-zinc-800"}`}>
+              <button
+                key={s.id}
+                type="button"
+                aria-pressed={on}
+                aria-label={`Sample ${s.id} (${s.label})`}
+                onClick={() => onChoose({ kind: "sample", id: s.id })}
+                className={`rounded-sm p-0.5 ${on ? "ring-2 ring-sky-500" : "ring-1 ring-zinc-200 dark:ring-zinc-800"}`}
+              >
                 {"pixels" in s ? (
                   <PixelImage pixels={s.pixels} width={s.width} height={s.height} channels={s.channels} size={32} label={`digit ${s.label}`} />
                 ) : (
-                  // eslint-disable-next-line @next/next/no-img-element -- a static export serves the file as it is
                   <img src={s.url} alt={s.label} width={64} height={48} className="h-12 w-16 rounded-sm object-cover" />
                 )}
               </button>
@@ -69,17 +85,38 @@ export function InputPanel({ manifest, samples, choice, onChoose }: { manifest: 
             void takeFile(e.dataTransfer.files[0]);
           }}
         >
-          <label className="block text-sm font-medium" htmlFor="upload-image">Upload image</label>
-          <input id="upload-image" type="file" accept="image/*" className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-200 file:px-3 file:py-1.5 dark:file:bg-zinc-800 dark:file:text-zinc-100" onChange={(e) => {
-            void takeFile(e.currentTarget.files?.[0]);
-            e.currentTarget.value = "";
-          }} />
-          <p className="text-xs text-zinc-500">or drop a picture here. It is cropped to the centre square and resized to {spec.width} × {spec.height}.</p>
-          {busy ? <p className="text-xs" aria-live="polite">Reading the picture…</p> : null}
+          <label className="block text-sm font-medium" htmlFor="upload-image">
+            Upload image
+          </label>
+          <input
+            id="upload-image"
+            type="file"
+            accept="image/*"
+            className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-200 file:px-3 file:py-1.5 dark:file:bg-zinc-800 dark:file:text-zinc-100"
+            onChange={(e) => {
+              void takeFile(e.currentTarget.files?.[0]);
+              e.currentTarget.value = "";
+            }}
+          />
+          <p className="text-xs text-zinc-500">
+            or drop a picture here. It is cropped to the centre square and resized to {spec.width} × {spec.height}.
+          </p>
+          {busy ? (
+            <p className="text-xs" aria-live="polite">
+              Reading the picture…
+            </p>
+          ) : null}
           {problem ? <ErrorMessage message={problem} /> : null}
           {choice?.kind === "upload" ? (
             <div className="flex items-center gap-2" data-testid="upload-preview">
-              <PixelImage pixels={choice.pixels} width={spec.width} height={spec.height} channels={spec.channels} size={56} label="the uploaded picture as the model sees it" />
+              <PixelImage
+                pixels={choice.pixels}
+                width={spec.width}
+                height={spec.height}
+                channels={spec.channels}
+                size={56}
+                label="the uploaded picture as the model sees it"
+              />
               <p className="text-xs text-zinc-600 dark:text-zinc-400">{choice.note}</p>
             </div>
           ) : null}

@@ -21,9 +21,18 @@ function Histogram({ h, channel }: { h: SymbolHistogram; channel: number }) {
       {freq.map((f, b) => (
         <rect key={b} x={b * bw + 0.5} y={y(f)} width={Math.max(bw - 1, 0.5)} height={H - y(f)} className="fill-sky-500/70" />
       ))}
-      <polyline fill="none" strokeWidth={1.2} className="stroke-amber-600 dark:stroke-amber-400" points={h.pmf.map((p, b) => `${b * bw + bw / 2},${y(p)}`).join(" ")} />
-      <text x={0} y={H + 10} className="fill-zinc-500 text-[9px]">{h.lo}</text>
-      <text x={W} y={H + 10} textAnchor="end" className="fill-zinc-500 text-[9px]">{h.lo + h.counts.length - 1}</text>
+      <polyline
+        fill="none"
+        strokeWidth={1.2}
+        className="stroke-amber-600 dark:stroke-amber-400"
+        points={h.pmf.map((p, b) => `${b * bw + bw / 2},${y(p)}`).join(" ")}
+      />
+      <text x={0} y={H + 10} className="fill-zinc-500 text-[9px]">
+        {h.lo}
+      </text>
+      <text x={W} y={H + 10} textAnchor="end" className="fill-zinc-500 text-[9px]">
+        {h.lo + h.counts.length - 1}
+      </text>
     </svg>
   );
 }
@@ -39,14 +48,18 @@ export function LatentView({ symbols, histograms, step }: { symbols: { data: Int
   return (
     <div className="space-y-2">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        Latent {h} × {w} × {c}, quantizer step {step}: {symbols.data.length} symbols from {lo} to {hi}, {((zeros / symbols.data.length) * 100).toFixed(0)} % zeros.
-        Bars: this image&apos;s symbol frequencies; line: the entropy model&apos;s probabilities, which the rANS coder uses.
+        Latent {h} × {w} × {c}, quantizer step {step}: {symbols.data.length} symbols from {lo} to {hi}, {((zeros / symbols.data.length) * 100).toFixed(0)} %
+        zeros. Bars: this image&apos;s symbol frequencies; line: the entropy model&apos;s probabilities, which the rANS coder uses.
       </p>
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
         {Array.from({ length: shown }, (_, k) => (
           <div key={k} className="flex items-center gap-2" data-testid="latent-channel">
             <span className="w-6 text-right font-mono text-xs text-zinc-500">{k}</span>
-            {h * w > 1 ? <ChannelCanvas data={data} shape={symbols.shape} channel={k} lo={lo} hi={hi} size={48} label={`symbols of channel ${k}`} /> : <span className="w-12 text-center font-mono text-xs">{symbols.data[k]}</span>}
+            {h * w > 1 ? (
+              <ChannelCanvas data={data} shape={symbols.shape} channel={k} lo={lo} hi={hi} size={48} label={`symbols of channel ${k}`} />
+            ) : (
+              <span className="w-12 text-center font-mono text-xs">{symbols.data[k]}</span>
+            )}
             <Histogram h={histograms[k]} channel={k} />
           </div>
         ))}

@@ -3,7 +3,21 @@
 import { useEffect, useRef } from "react";
 
 /** 8-bit grey or RGB pixels drawn as they are, scaled up with crisp pixels. */
-export function PixelImage({ pixels, width, height, channels, size, label }: { pixels: Uint8Array; width: number; height: number; channels: number; size: number; label: string }) {
+export function PixelImage({
+  pixels,
+  width,
+  height,
+  channels,
+  size,
+  label,
+}: {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+  size: number;
+  label: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext("2d");
@@ -15,5 +29,15 @@ export function PixelImage({ pixels, width, height, channels, size, label }: { p
     }
     ctx.putImageData(new ImageData(rgba, width, height), 0, 0);
   }, [pixels, width, height, channels]);
-  return <canvas ref={ref} width={width} height={height} role="img" aria-label={label} style={{ width: size, height: (size * height) / width, imageRendering: "pixelated" }} className="block rounded-sm" />;
+  return (
+    <canvas
+      ref={ref}
+      width={width}
+      height={height}
+      role="img"
+      aria-label={label}
+      style={{ width: size, height: (size * height) / width, imageRendering: "pixelated" }}
+      className="block rounded-sm"
+    />
+  );
 }

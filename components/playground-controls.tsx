@@ -21,12 +21,17 @@ export function PlaygroundControls({
   onChange: (change: Partial<ViewSettings>) => void;
 }) {
   const split = manifest.splits.find((s) => s.id === settings.split) ?? manifest.splits[0];
-  const rateIndex = Math.max(0, split.rates.findIndex((r) => r.id === settings.rate));
+  const rateIndex = Math.max(
+    0,
+    split.rates.findIndex((r) => r.id === settings.rate),
+  );
   const rate = split.rates[rateIndex];
   return (
     <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
       <div className={field}>
-        <label htmlFor="model-select" className="font-medium">Model</label>
+        <label htmlFor="model-select" className="font-medium">
+          Model
+        </label>
         <select id="model-select" className={control} value={settings.model} onChange={(e) => onChange({ model: e.target.value })}>
           {registry.map((m) => (
             <option key={m.id} value={m.id}>
@@ -36,7 +41,9 @@ export function PlaygroundControls({
         </select>
       </div>
       <div className={field}>
-        <label htmlFor="split-select" className="font-medium">Split point</label>
+        <label htmlFor="split-select" className="font-medium">
+          Split point
+        </label>
         <select id="split-select" className={control} value={split.id} onChange={(e) => onChange({ split: e.target.value })}>
           {manifest.splits.map((s) => (
             <option key={s.id} value={s.id}>
@@ -46,7 +53,9 @@ export function PlaygroundControls({
         </select>
       </div>
       <div className={field}>
-        <label htmlFor="rate-level" className="font-medium">Rate level</label>
+        <label htmlFor="rate-level" className="font-medium">
+          Rate level
+        </label>
         <input
           id="rate-level"
           type="range"
@@ -66,7 +75,9 @@ export function PlaygroundControls({
         </span>
       </div>
       <div className={field}>
-        <label htmlFor="backend-select" className="font-medium">Backend</label>
+        <label htmlFor="backend-select" className="font-medium">
+          Backend
+        </label>
         <select id="backend-select" className={control} value={settings.backend} onChange={(e) => onChange({ backend: e.target.value as BackendChoice })}>
           <option value="auto">auto (webgl, else wasm, else cpu)</option>
           <option value="webgl">webgl</option>

@@ -33,7 +33,7 @@ function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, sa
   const split = m.splits.find((s) => s.id === req.split) ?? m.splits[Math.floor((m.splits.length - 1) / 2)];
   const rate = split.rates.find((r) => r.id === req.rate) ?? split.rates[Math.floor((split.rates.length - 1) / 2)];
   const customOk = custom !== null && req.sample === custom.kind;
-  const sample = customOk ? req.sample! : (samples.find((s) => s.id === req.sample) ?? samples[0])?.id ?? "";
+  const sample = customOk ? req.sample! : ((samples.find((s) => s.id === req.sample) ?? samples[0])?.id ?? "");
   return { model, split: split.id, rate: rate?.id ?? "", sample, backend: req.backend ?? "auto" };
 }
 
@@ -49,7 +49,9 @@ function topClass(r: RunResult, which: "split" | "unsplit", classes: string[]): 
 function Section({ title, id, children, className = "" }: { title: string; id: string; children: ReactNode; className?: string }) {
   return (
     <section aria-labelledby={id} className={`min-w-0 space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800 ${className}`}>
-      <h2 id={id} className="text-base font-semibold">{title}</h2>
+      <h2 id={id} className="text-base font-semibold">
+        {title}
+      </h2>
       {children}
     </section>
   );
@@ -64,6 +66,8 @@ export function Playground() {
 
   // The address is read after mount (static export: no URL at build time) and again on back/forward.
   useEffect(() => {
+    // The address exists only in the browser (static export), so it is read once mounted, as an external store.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
     setRequested(readSettings(window.location.search));
     const onPop = () => setRequested(readSettings(window.location.search));
     window.addEventListener("popstate", onPop);
@@ -72,7 +76,10 @@ export function Playground() {
 
   const entry = useMemo(() => (registry && requested ? (registry.find((e) => e.id === requested.model) ?? registry[0]) : null), [registry, requested]);
   const { files, error: filesError } = useModelFiles(entry);
-  const settings = useMemo(() => (files && requested && entry ? resolve(requested, entry.id, files.manifest, files.samples, custom) : null), [files, requested, entry, custom]);
+  const settings = useMemo(
+    () => (files && requested && entry ? resolve(requested, entry.id, files.manifest, files.samples, custom) : null),
+    [files, requested, entry, custom],
+  );
 
   // Keep the address equal to what is shown (fills in defaults without adding a history entry).
   useEffect(() => {
@@ -102,6 +109,7 @@ export function Playground() {
   useEffect(() => {
     if (!client || !modelId) return;
     let live = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the load is an external process this state mirrors
     setInit(null);
     setLoad({ kind: "loading", progress: null });
     void (async () => {
@@ -159,6 +167,7 @@ export function Playground() {
   useEffect(() => {
     if (!client || !manifest || !pixels || load.kind !== "ready" || load.model !== manifest.id || splitIndex < 0 || rateIndex < 0) return;
     const mine = ++token.current;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the run is an external process this state mirrors
     setRunning(true);
     const image = { data: pixelsToInput(pixels, manifest.input), shape: [manifest.input.height, manifest.input.width, manifest.input.channels] };
     void client.call("run", { token: mine, model: manifest.id, split: splitIndex, rate: rateIndex, image }).then((out) => {
@@ -182,7 +191,11 @@ export function Playground() {
   const fatal = registryError ?? filesError;
   if (fatal) return <ErrorMessage message={fatal} />;
   if (!settings || !manifest || !files || !registry) {
-    return <p className="text-sm text-zinc-500" aria-live="polite">Loading the model list…</p>;
+    return (
+      <p className="text-sm text-zinc-500" aria-live="polite">
+        Loading the model list…
+      </p>
+    );
   }
 
   const split = manifest.splits[splitIndex];
@@ -206,7 +219,11 @@ export function Playground() {
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <BackendStatus init={init} />
         {loadingNote}
-        {running ? <span className="text-sm text-zinc-500" aria-live="polite">Running…</span> : null}
+        {running ? (
+          <span className="text-sm text-zinc-500" aria-live="polite">
+            Running…
+          </span>
+        ) : null}
         {current ? (
           <span
             className="text-xs text-zinc-500"
@@ -226,7 +243,8 @@ export function Playground() {
       </div>
       {(requested?.sample === "upload" || requested?.sample === "draw") && !custom ? (
         <p className="text-sm text-amber-700 dark:text-amber-400">
-          This link was made with {requested.sample === "upload" ? "an uploaded picture" : "a drawing"}, which stays in the browser that made it; showing a sample instead.
+          This link was made with {requested.sample === "upload" ? "an uploaded picture" : "a drawing"}, which stays in the browser that made it; showing a
+          sample instead.
         </p>
       ) : null}
       {load.kind === "error" ? <ErrorMessage message={load.message} /> : null}
@@ -240,7 +258,14 @@ export function Playground() {
         <Section title="What the model sees" id="seen-title">
           {pixels ? (
             <div className="flex items-center gap-3">
-              <PixelImage pixels={pixels} width={manifest.input.width} height={manifest.input.height} channels={manifest.input.channels} size={112} label="the input as the model sees it" />
+              <PixelImage
+                pixels={pixels}
+                width={manifest.input.width}
+                height={manifest.input.height}
+                channels={manifest.input.channels}
+                size={112}
+                label="the input as the model sees it"
+              />
               <p className="text-xs text-zinc-600 dark:text-zinc-400">
                 {manifest.input.height} × {manifest.input.width} × {manifest.input.channels}, values {manifest.input.range[0]}–{manifest.input.range[1]}
                 {choice?.kind === "sample" ? `; sample ${sample?.id} (${sample?.label})` : choice?.kind === "draw" ? "; your drawing" : "; your upload"}
@@ -272,7 +297,13 @@ export function Playground() {
           {!current ? (
             <p className="text-sm text-zinc-500">Waiting for the first run…</p>
           ) : current.task === "detection" ? (
-            <DetectionView split={current.splitDetections} unsplit={current.unsplitDetections} classes={manifest.classes} pixels={result!.pixels} input={manifest.input} />
+            <DetectionView
+              split={current.splitDetections}
+              unsplit={current.unsplitDetections}
+              classes={manifest.classes}
+              pixels={result!.pixels}
+              input={manifest.input}
+            />
           ) : (
             <PredictionView split={current.splitProbs} unsplit={current.unsplitProbs} classes={manifest.classes} />
           )}

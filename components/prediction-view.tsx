@@ -1,7 +1,10 @@
 import { formatFixed } from "./format";
 
 export function topK(probs: number[], k: number): { index: number; p: number }[] {
-  return probs.map((p, index) => ({ index, p })).sort((a, b) => b.p - a.p).slice(0, k);
+  return probs
+    .map((p, index) => ({ index, p }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, k);
 }
 
 function Bars({ title, probs, classes, testId }: { title: string; probs: number[]; classes: string[]; testId: string }) {
@@ -37,7 +40,9 @@ export function PredictionView({ split, unsplit, classes }: { split: number[]; u
         >
           {agree ? "agree" : "disagree"}
         </span>
-        <span className="ml-2 text-sm text-zinc-600 dark:text-zinc-400">{agree ? "the split model gives the same top class as the whole model" : "the compressed features changed the top class"}</span>
+        <span className="ml-2 text-sm text-zinc-600 dark:text-zinc-400">
+          {agree ? "the split model gives the same top class as the whole model" : "the compressed features changed the top class"}
+        </span>
       </p>
       <div className="flex flex-col gap-4 sm:flex-row">
         <Bars title="Split model (decoded bitstream)" probs={split} classes={classes} testId="split-prediction" />

@@ -59,15 +59,44 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
             <CartesianGrid strokeOpacity={0.3} />
-            <XAxis type="number" dataKey="bytes" name="Bytes per image" scale="log" domain={xDomain} ticks={logTicks(xDomain)} tickFormatter={(v: number) => (v >= 1 ? String(Math.round(v)) : v.toPrecision(1))} label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }} fontSize={11} />
-            <YAxis type="number" dataKey="y" name={yName} scale={metric === "featureMse" ? "log" : "linear"} domain={[...yDomain]} {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})} tickFormatter={(v: number) => (metric === "accuracy" ? `${formatPercent(v)}%` : v.toExponential(0))} fontSize={11} width={52} />
+            <XAxis
+              type="number"
+              dataKey="bytes"
+              name="Bytes per image"
+              scale="log"
+              domain={xDomain}
+              ticks={logTicks(xDomain)}
+              tickFormatter={(v: number) => (v >= 1 ? String(Math.round(v)) : v.toPrecision(1))}
+              label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }}
+              fontSize={11}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              name={yName}
+              scale={metric === "featureMse" ? "log" : "linear"}
+              domain={[...yDomain]}
+              {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})}
+              tickFormatter={(v: number) => (metric === "accuracy" ? `${formatPercent(v)}%` : v.toExponential(0))}
+              fontSize={11}
+              width={52}
+            />
             <ZAxis range={[36, 36]} />
             <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} />
             {series.map((s) => (
               <Scatter key={s.method} name={s.name} data={s.points} fill={COLORS[s.method] ?? "#52525b"} line={s.method === "bu"} isAnimationActive={false} />
             ))}
-            {current ? <Scatter name="Current rate level" data={[current]} isAnimationActive={false} shape={(props: { cx?: number; cy?: number }) => <circle cx={props.cx} cy={props.cy} r={9} fill="none" stroke="#0284c7" strokeWidth={2.5} />} /> : null}
-            {livePoint && Number.isFinite(livePoint.y) ? <Scatter name="This image" data={[livePoint]} fill="#e11d48" shape="star" isAnimationActive={false} /> : null}
+            {current ? (
+              <Scatter
+                name="Current rate level"
+                data={[current]}
+                isAnimationActive={false}
+                shape={(props: { cx?: number; cy?: number }) => <circle cx={props.cx} cy={props.cy} r={9} fill="none" stroke="#0284c7" strokeWidth={2.5} />}
+              />
+            ) : null}
+            {livePoint && Number.isFinite(livePoint.y) ? (
+              <Scatter name="This image" data={[livePoint]} fill="#e11d48" shape="star" isAnimationActive={false} />
+            ) : null}
           </ScatterChart>
         </ResponsiveContainer>
       </div>
@@ -78,12 +107,24 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
             {s.name}
           </li>
         ))}
-        <li className="flex items-center gap-1.5"><span className="inline-block h-3 w-3 rounded-full border-2 border-sky-600" aria-hidden />current rate level</li>
-        {livePoint ? <li className="flex items-center gap-1.5"><span className="text-rose-600" aria-hidden>★</span>this image</li> : null}
+        <li className="flex items-center gap-1.5">
+          <span className="inline-block h-3 w-3 rounded-full border-2 border-sky-600" aria-hidden />
+          current rate level
+        </li>
+        {livePoint ? (
+          <li className="flex items-center gap-1.5">
+            <span className="text-rose-600" aria-hidden>
+              ★
+            </span>
+            this image
+          </li>
+        ) : null}
       </ul>
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
         Means over {rd.dataset.count} held-out images ({rd.generatedBy.command}); unsplit accuracy {(rd.unsplit.accuracy * 100).toFixed(2)} %.
-        {metric === "accuracy" ? " This image's point sits at its own bitstream size and the rate level's mean accuracy." : " This image's point: its own bitstream size and feature MSE."}
+        {metric === "accuracy"
+          ? " This image's point sits at its own bitstream size and the rate level's mean accuracy."
+          : " This image's point: its own bitstream size and feature MSE."}
       </figcaption>
     </figure>
   );

@@ -12,8 +12,7 @@ export const MAX_FILE_BYTES = 40 * 1024 * 1024;
 export const MAX_PIXELS = 50_000_000;
 
 export type ImageRead =
-  | ({ ok: true; width: number; height: number; crop: { sx: number; sy: number; size: number } } & ModelPixels)
-  | { ok: false; message: string };
+  ({ ok: true; width: number; height: number; crop: { sx: number; sy: number; size: number } } & ModelPixels) | { ok: false; message: string };
 
 function rgbaOf(spec: InputSpec, draw: (ctx: OffscreenCanvasRenderingContext2D) => void): Uint8ClampedArray {
   const canvas = new OffscreenCanvas(spec.width, spec.height);
@@ -27,12 +26,16 @@ function rgbaOf(spec: InputSpec, draw: (ctx: OffscreenCanvasRenderingContext2D) 
 
 export async function readImageFile(file: File, spec: InputSpec): Promise<ImageRead> {
   if (file.size === 0) return { ok: false, message: `"${file.name}" is empty (0 bytes), so there is no image to use.` };
-  if (file.size > MAX_FILE_BYTES) return { ok: false, message: `"${file.name}" is ${(file.size / 1048576).toFixed(0)} MB; files up to ${MAX_FILE_BYTES / 1048576} MB are accepted.` };
+  if (file.size > MAX_FILE_BYTES)
+    return { ok: false, message: `"${file.name}" is ${(file.size / 1048576).toFixed(0)} MB; files up to ${MAX_FILE_BYTES / 1048576} MB are accepted.` };
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    return { ok: false, message: `"${file.name}" is not an image this browser can read${file.type ? ` (type ${file.type})` : ""}. Try a PNG, JPEG, WebP or GIF.` };
+    return {
+      ok: false,
+      message: `"${file.name}" is not an image this browser can read${file.type ? ` (type ${file.type})` : ""}. Try a PNG, JPEG, WebP or GIF.`,
+    };
   }
   try {
     const { width, height } = bitmap;
@@ -68,7 +71,10 @@ export function readDrawing(canvas: HTMLCanvasElement, spec: InputSpec): ModelPi
   if (!ctx) return null;
   const { width: w, height: h } = canvas;
   const data = ctx.getImageData(0, 0, w, h).data;
-  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  let x0 = w,
+    y0 = h,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (data[4 * (y * w + x)] > 32) {
@@ -96,7 +102,10 @@ export async function readSampleImage(url: string, spec: InputSpec): Promise<Mod
   if (!res.ok) throw new Error(`Could not download ${url} (HTTP ${res.status}).`);
   const bitmap = await createImageBitmap(await res.blob(), { resizeWidth: spec.width, resizeHeight: spec.height, resizeQuality: "high" });
   try {
-    return rgbaToModelPixels(rgbaOf(spec, (ctx) => ctx.drawImage(bitmap, 0, 0)), spec);
+    return rgbaToModelPixels(
+      rgbaOf(spec, (ctx) => ctx.drawImage(bitmap, 0, 0)),
+      spec,
+    );
   } finally {
     bitmap.close();
   }

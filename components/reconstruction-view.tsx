@@ -37,15 +37,37 @@ export function ReconstructionView({ original, decoded, mse, psnr }: { original:
   return (
     <div className="space-y-3">
       <dl className="flex flex-wrap gap-6 text-sm">
-        <div><dt className="text-xs uppercase tracking-wide text-zinc-500">Feature MSE</dt><dd className="font-mono" data-testid="feature-mse" data-value={mse}>{mse.toExponential(3)}</dd></div>
-        <div><dt className="text-xs uppercase tracking-wide text-zinc-500">PSNR</dt><dd className="font-mono" data-testid="feature-psnr" data-value={psnr}>{Number.isFinite(psnr) ? `${formatFixed(psnr, 2)} dB` : "∞ (exact)"}</dd></div>
+        <div>
+          <dt className="text-xs uppercase tracking-wide text-zinc-500">Feature MSE</dt>
+          <dd className="font-mono" data-testid="feature-mse" data-value={mse}>
+            {mse.toExponential(3)}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs uppercase tracking-wide text-zinc-500">PSNR</dt>
+          <dd className="font-mono" data-testid="feature-psnr" data-value={psnr}>
+            {Number.isFinite(psnr) ? `${formatFixed(psnr, 2)} dB` : "∞ (exact)"}
+          </dd>
+        </div>
       </dl>
       {(["Sent (head output)", "Decoded on the server"] as const).map((title, row) => (
         <div key={title}>
-          <p className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">{title}{!flat && original.shape[2] > SHOWN ? `, channels 0–${SHOWN - 1}` : ""}</p>
+          <p className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
+            {title}
+            {!flat && original.shape[2] > SHOWN ? `, channels 0–${SHOWN - 1}` : ""}
+          </p>
           <div className="flex flex-wrap gap-1">
             {Array.from({ length: channels }, (_, k) => (
-              <ChannelCanvas key={k} data={(row ? d : o).data} shape={(row ? d : o).shape} channel={k} lo={lo} hi={hi} size={size} label={`${title}, channel ${k}`} />
+              <ChannelCanvas
+                key={k}
+                data={(row ? d : o).data}
+                shape={(row ? d : o).shape}
+                channel={k}
+                lo={lo}
+                hi={hi}
+                size={size}
+                label={`${title}, channel ${k}`}
+              />
             ))}
           </div>
         </div>

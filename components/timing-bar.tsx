@@ -17,7 +17,12 @@ export function TimingBar({ ms, backend }: { ms: RunResult["ms"]; backend: strin
     <div className="space-y-2">
       <div className="flex h-4 w-full overflow-hidden rounded-sm" role="img" aria-label={`Split pipeline ${formatFixed(total, 1)} ms in total`}>
         {STAGES.map((st) => (
-          <span key={st.key} className={st.color} style={{ width: `${(ms[st.key] / (total || 1)) * 100}%` }} title={`${st.label}: ${formatFixed(ms[st.key], 2)} ms`} />
+          <span
+            key={st.key}
+            className={st.color}
+            style={{ width: `${(ms[st.key] / (total || 1)) * 100}%` }}
+            title={`${st.label}: ${formatFixed(ms[st.key], 2)} ms`}
+          />
         ))}
       </div>
       <ul className="grid grid-cols-2 gap-x-4 gap-y-0.5 text-xs sm:grid-cols-3">
@@ -25,7 +30,9 @@ export function TimingBar({ ms, backend }: { ms: RunResult["ms"]; backend: strin
           <li key={st.key} className="flex items-center gap-1.5">
             <span className={`inline-block h-2.5 w-2.5 rounded-sm ${st.color}`} aria-hidden />
             <span>{st.label}</span>
-            <span className="ml-auto font-mono tabular-nums" data-testid={`ms-${st.key}`}>{formatFixed(ms[st.key], 1)} ms</span>
+            <span className="ml-auto font-mono tabular-nums" data-testid={`ms-${st.key}`}>
+              {formatFixed(ms[st.key], 1)} ms
+            </span>
           </li>
         ))}
       </ul>

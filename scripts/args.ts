@@ -4,9 +4,7 @@
  */
 import { parseArgs } from "node:util";
 
-export type OptionSpec =
-  | { type: "string" | "boolean"; help: string }
-  | { type: "number"; help: string; min?: number; max?: number; integer?: boolean };
+export type OptionSpec = { type: "string" | "boolean"; help: string } | { type: "number"; help: string; min?: number; max?: number; integer?: boolean };
 
 type Values<S extends Record<string, OptionSpec>> = {
   [K in keyof S]?: S[K]["type"] extends "boolean" ? boolean : S[K]["type"] extends "number" ? number : string;

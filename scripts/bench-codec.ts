@@ -22,8 +22,7 @@ const WARMUP_RUNS = 5;
 const RUNS = 9;
 const SEED = 20220811;
 
-const laplaceCdf = (x: number, mu: number, b: number): number =>
-  x < mu ? 0.5 * Math.exp((x - mu) / b) : 1 - 0.5 * Math.exp(-(x - mu) / b);
+const laplaceCdf = (x: number, mu: number, b: number): number => (x < mu ? 0.5 * Math.exp((x - mu) / b) : 1 - 0.5 * Math.exp(-(x - mu) / b));
 
 interface Channel {
   mu: number;
@@ -136,7 +135,9 @@ function main(): void {
   console.log(`encode  ${result.encodeMsymPerS} Msym/s  (${result.encodeMsMedian} ms; runs ${encodeMs.map((m) => m.toFixed(1)).join(" ")})`);
   console.log(`decode  ${result.decodeMsymPerS} Msym/s  (${result.decodeMsMedian} ms; runs ${decodeMs.map((m) => m.toFixed(1)).join(" ")})`);
   if (result.encodeCpuMsymPerS !== null) {
-    console.log(`cpu     encode ${result.encodeCpuMsymPerS}, decode ${result.decodeCpuMsymPerS} Msym/s on this thread's own CPU time, all ${RUNS} runs together`);
+    console.log(
+      `cpu     encode ${result.encodeCpuMsymPerS}, decode ${result.decodeCpuMsymPerS} Msym/s on this thread's own CPU time, all ${RUNS} runs together`,
+    );
   }
   console.log(`size    ${bytes} bytes (${result.bitsPerSymbol} bits/symbol), estimate ${result.estimatedBits} bits, overhead ${result.overheadPct} %`);
   if (json) console.log(JSON.stringify(result));

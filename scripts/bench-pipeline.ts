@@ -85,7 +85,11 @@ for (const entry of registry.models) {
     const msPerStage = Object.fromEntries(Object.keys(stages[0]).map((k) => [k, +median(stages.map((t) => t[k as keyof StageTimes])).toFixed(3)]));
     const ratio = median(splitMs) / median(unsplitMs);
     splits[split.id] = { rate: rate.id, msPerStage, splitMs: +median(splitMs).toFixed(3), unsplitMs: +median(unsplitMs).toFixed(3), ratio: +ratio.toFixed(3) };
-    if (!json) console.log(`${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`, msPerStage);
+    if (!json)
+      console.log(
+        `${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
+        msPerStage,
+      );
     disposeRate(loaded);
   }
   const unsplit = median(unsplitAll);

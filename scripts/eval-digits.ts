@@ -40,7 +40,9 @@ const model = await loadLayersModelFromFile(tf, path.join(DIR, manifest.backbone
 const backbone = layersBackbone(model);
 const files = folderSource(DIR);
 const data = loadMnist();
-const count = readOptions("eval:digits", { limit: { type: "number", min: 1, integer: true, help: "evaluate only the first n held-out digits" } }).limit ?? data.testLabels.length;
+const count =
+  readOptions("eval:digits", { limit: { type: "number", min: 1, integer: true, help: "evaluate only the first n held-out digits" } }).limit ??
+  data.testLabels.length;
 const labels = Array.from(data.testLabels.subarray(0, count));
 const PIX = 28 * 28;
 const classes = manifest.classes.length;
@@ -93,7 +95,10 @@ const greyBytes = (pixels: Float32Array, i: number) => Uint8Array.from(pixels.su
   for (let i = 0; i < count; i++) {
     const grey = greyBytes(testPixels, i);
     sizes.push(pngBytes({ pixels: grey, width: 28, height: 28, channels: 1 }).length);
-    decoded.set(Array.from(grey, (v) => v / 255), i * PIX);
+    decoded.set(
+      Array.from(grey, (v) => v / 255),
+      i * PIX,
+    );
   }
   points.push(point({ method: "input-png", bytes: sizes, predictions: await predictAll(decoded) }));
   for (const q of JPEG_QUALITIES) {
@@ -102,7 +107,10 @@ const greyBytes = (pixels: Float32Array, i: number) => Uint8Array.from(pixels.su
     for (let i = 0; i < count; i++) {
       const { bytes, decoded: d } = jpegRoundTrip({ pixels: greyBytes(testPixels, i), width: 28, height: 28, channels: 1 }, q);
       jsizes.push(bytes.length);
-      jdecoded.set(Array.from(d, (v) => v / 255), i * PIX);
+      jdecoded.set(
+        Array.from(d, (v) => v / 255),
+        i * PIX,
+      );
     }
     points.push(point({ method: "input-jpeg", param: q, bytes: jsizes, predictions: await predictAll(jdecoded) }));
   }
@@ -116,7 +124,9 @@ async function tailPredictions(split: SplitPoint, restore: (s: number, n: number
   const errors: number[] = [];
   for (const [s, n] of chunks()) {
     const r = await restore(s, n);
-    const logits = tf.tidy(() => backbone.tail([tf.tensor4d(r.restored, [n, ...split.tensors[0].shape] as [number, number, number, number])], split.tensors)[0]);
+    const logits = tf.tidy(
+      () => backbone.tail([tf.tensor4d(r.restored, [n, ...split.tensors[0].shape] as [number, number, number, number])], split.tensors)[0],
+    );
     predictions.push(...top1(await logits.data(), classes));
     logits.dispose();
     sizes.push(...r.sizes);
@@ -200,7 +210,18 @@ for (const split of manifest.splits) {
       }
       return { restored, sizes, mse: errs };
     });
-    points.push(point({ method: "quant-rans", split: split.id, param: step, bytes: r.sizes, predictions: r.predictions, featureMse: r.featureMse, payloadBytesMean: mean(payloads), estimatedBitsMean: mean(bits) }));
+    points.push(
+      point({
+        method: "quant-rans",
+        split: split.id,
+        param: step,
+        bytes: r.sizes,
+        predictions: r.predictions,
+        featureMse: r.featureMse,
+        payloadBytesMean: mean(payloads),
+        estimatedBitsMean: mean(bits),
+      }),
+    );
   }
   log(`${split.id}: tensor baselines done`);
 
@@ -237,7 +258,9 @@ for (const split of manifest.splits) {
     );
     disposeRate(loaded);
     const last = points.at(-1)!;
-    log(`${split.id}/${rate.id}: ${last.bytesMean.toFixed(1)} B, payload ${last.payloadBytesMean!.toFixed(1)} B vs est ${(last.estimatedBitsMean! / 8).toFixed(1)} B, acc ${last.accuracy.toFixed(4)}, agree ${last.agreement.toFixed(4)}`);
+    log(
+      `${split.id}/${rate.id}: ${last.bytesMean.toFixed(1)} B, payload ${last.payloadBytesMean!.toFixed(1)} B vs est ${(last.estimatedBitsMean! / 8).toFixed(1)} B, acc ${last.accuracy.toFixed(4)}, agree ${last.agreement.toFixed(4)}`,
+    );
   }
 }
 

@@ -85,7 +85,13 @@ function variance(data: Float32Array[]): number {
   let sum = 0;
   let sq = 0;
   let n = 0;
-  for (const d of data) for (const v of d) (sum += v), (sq += v * v), n++;
+  for (const d of data) {
+    for (const v of d) {
+      sum += v;
+      sq += v * v;
+      n++;
+    }
+  }
   return sq / n - (sum / n) ** 2;
 }
 
@@ -99,7 +105,19 @@ for (const [s, sc] of splitConfigs.entries()) {
   for (const [u, t] of cut.tensors.entries()) {
     if (onlyUnits && !onlyUnits.includes(u)) continue;
     const latentChannels = Array.isArray(sc.latentChannels) ? sc.latentChannels[u] : sc.latentChannels;
-    const key = JSON.stringify([t, latentChannels, sc.stride, sc.lambdaFactor, sc.steps, sc.unitStepScale?.[u], sc.firstSteps, sc.nextSteps, stepsScale, config.transform, config.componentFraction]);
+    const key = JSON.stringify([
+      t,
+      latentChannels,
+      sc.stride,
+      sc.lambdaFactor,
+      sc.steps,
+      sc.unitStepScale?.[u],
+      sc.firstSteps,
+      sc.nextSteps,
+      stepsScale,
+      config.transform,
+      config.componentFraction,
+    ]);
     const earlier = trained.get(key);
     if (earlier) {
       // A tensor shared by two split points (the stride-4 block output) gets the same BUs in both.
@@ -126,7 +144,9 @@ for (const [s, sc] of splitConfigs.entries()) {
     // the rate-distortion balance its step sets, instead of pulling against it.
     const values = inShape[0] * inShape[1] * inShape[2];
     const lambdas = steps.map((q) => ((sc.lambdaFactor ?? 1) * 2 * Math.LN2 * (q * pc.rms) ** 2) / 12 / featureVariance / values);
-    log(`${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
+    log(
+      `${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
+    );
     // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
     // (stride-aligned) of the cut tensors: the same per-position objective for a fraction of the compute. The rate
     // term is scaled to the whole map so that lambda keeps its per-image meaning.
@@ -173,14 +193,22 @@ for (const [s, sc] of splitConfigs.entries()) {
         transform: config.transform ?? "train",
         logEvery: 25,
       },
-      onLog: (r, k, v) => log(`${sc.id} u${u} r${r} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
+      onLog: (r, k, v) =>
+        log(`${sc.id} u${u} r${r} step ${k}: loss ${v.loss.toFixed(4)} mse ${v.featureMse.toFixed(4)} bits/image ${(v.bitsPerImage * rateScale).toFixed(0)}`),
     });
     for await (const level of sweep) {
       const { json, bin } = serializeBu(level.cfg, level.params);
       const dir = `r${level.rateIndex}/u${u}`;
       await mkdir(path.join(OUT, sc.id, dir), { recursive: true });
       const { lambda, trainSteps: steps, seconds } = level;
-      files.set(`${dir}/bu.json`, JSON.stringify({ ...json, training: { lambda, steps, batchSize: config.batchSize, patch: [ph, pw], rateScale, seconds, final: level.history.at(-1) } }, null, 1));
+      files.set(
+        `${dir}/bu.json`,
+        JSON.stringify(
+          { ...json, training: { lambda, steps, batchSize: config.batchSize, patch: [ph, pw], rateScale, seconds, final: level.history.at(-1) } },
+          null,
+          1,
+        ),
+      );
       files.set(`${dir}/bu.bin`, bin);
       files.set(`${dir}/tables.json`, JSON.stringify(tablesToJSON(level.tables)));
       for (const name of ["bu.json", "bu.bin", "tables.json"]) await writeFile(path.join(OUT, sc.id, dir, name), files.get(`${dir}/${name}`)!);
@@ -195,7 +223,15 @@ for (const [s, sc] of splitConfigs.entries()) {
     const previous = JSON.parse(await readFile(path.join(OUT, sc.id, "training.json"), "utf8").catch(() => '{"units":[]}')) as { units: { unit: string }[] };
     allUnits = cut.tensors.map((_, u) => units.find((x) => (x as { unit: string }).unit === `u${u}`) ?? previous.units.find((x) => x.unit === `u${u}`));
   }
-  const record = { command, seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), seconds: (Date.now() - started) / 1000, trainedAt: new Date().toISOString(), units: allUnits };
+  const record = {
+    command,
+    seed: config.seed,
+    crops: cropCount,
+    photos: training.map((p) => p.id),
+    seconds: (Date.now() - started) / 1000,
+    trainedAt: new Date().toISOString(),
+    units: allUnits,
+  };
   await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
   log(`${sc.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s, ${tf.memory().numTensors} tensors alive`);
 }

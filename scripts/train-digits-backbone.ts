@@ -108,14 +108,15 @@ const params = model.countParams();
 const trainCount = data.trainLabels.length;
 const batchesPerEpoch = Math.floor(trainCount / batchSize);
 const totalSteps = dryRun ? 20 : epochs * batchesPerEpoch;
-log(`backend ${tf.getBackend()}, params ${params}, train ${trainCount}, test ${data.testLabels.length}, ` +
-  `batch ${batchSize}, ${dryRun ? "dry run of 20 batches" : `${epochs} epochs x ${batchesPerEpoch} batches`}, seed ${seed}`);
+log(
+  `backend ${tf.getBackend()}, params ${params}, train ${trainCount}, test ${data.testLabels.length}, ` +
+    `batch ${batchSize}, ${dryRun ? "dry run of 20 batches" : `${epochs} epochs x ${batchesPerEpoch} batches`}, seed ${seed}`,
+);
 
 const optimizer = tf.train.adam(peakLearningRate);
 // Cosine decay to zero over the run: steady early progress, a quiet finish for the BN statistics.
 const setLearningRate = (step: number) => {
-  (optimizer as unknown as { learningRate: number }).learningRate =
-    0.5 * peakLearningRate * (1 + Math.cos((Math.PI * step) / totalSteps));
+  (optimizer as unknown as { learningRate: number }).learningRate = 0.5 * peakLearningRate * (1 + Math.cos((Math.PI * step) / totalSteps));
 };
 const random = createRng(seed).next;
 const order = Array.from({ length: trainCount }, (_, i) => i);
@@ -152,23 +153,29 @@ for (let epoch = 1; step < totalSteps; epoch++) {
     batchSeconds.push((Date.now() - t0) / 1000);
     if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} at step ${step}`);
     if ((b + 1) % 25 === 0 || dryRun) {
-      log(`epoch ${epoch} batch ${b + 1}/${batchesPerEpoch} loss ${lossValue.toFixed(4)} ` +
-        `mean ${(lossSum / (b + 1)).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
-        `${batchSeconds[batchSeconds.length - 1].toFixed(2)} s/batch tensors ${tf.memory().numTensors}`);
+      log(
+        `epoch ${epoch} batch ${b + 1}/${batchesPerEpoch} loss ${lossValue.toFixed(4)} ` +
+          `mean ${(lossSum / (b + 1)).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
+          `${batchSeconds[batchSeconds.length - 1].toFixed(2)} s/batch tensors ${tf.memory().numTensors}`,
+      );
     }
   }
   if (dryRun) break;
   const testAccuracy = await accuracy(tf, model, data.testImages, data.testLabels);
-  log(`epoch ${epoch} done: mean loss ${(lossSum / batchesPerEpoch).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
-    `test-acc ${testAccuracy.toFixed(4)} elapsed ${((Date.now() - trainStarted) / 1000).toFixed(0)} s`);
+  log(
+    `epoch ${epoch} done: mean loss ${(lossSum / batchesPerEpoch).toFixed(4)} train-acc ${(correct / seen).toFixed(4)} ` +
+      `test-acc ${testAccuracy.toFixed(4)} elapsed ${((Date.now() - trainStarted) / 1000).toFixed(0)} s`,
+  );
 }
 
 const trainSeconds = (Date.now() - trainStarted) / 1000;
 const sorted = [...batchSeconds].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
 if (dryRun) {
-  log(`dry run: median ${median.toFixed(3)} s/batch (first ${batchSeconds[0].toFixed(2)} s); ` +
-    `one epoch ~ ${((median * batchesPerEpoch) / 60).toFixed(1)} min`);
+  log(
+    `dry run: median ${median.toFixed(3)} s/batch (first ${batchSeconds[0].toFixed(2)} s); ` +
+      `one epoch ~ ${((median * batchesPerEpoch) / 60).toFixed(1)} min`,
+  );
 } else {
   const testAccuracy = await accuracy(tf, model, data.testImages, data.testLabels);
   await saveModel(tf, model);

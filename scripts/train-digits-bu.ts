@@ -60,7 +60,9 @@ for (const sc of config.splits as SplitConfig[]) {
     const f = backbone.head(tf.tensor4d(data.trainImages.subarray(0, 512 * 784), [512, 28, 28, 1]), cut)[0];
     return tf.moments(f).variance.dataSync()[0];
   });
-  log(`${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`);
+  log(
+    `${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
+  );
 
   const rng = createRng(config.seed).next;
   const nextBatch = () => {
@@ -85,14 +87,25 @@ for (const sc of config.splits as SplitConfig[]) {
     learningRate: config.learningRate,
     seed: config.seed,
     train: { nextBatch, tail: (r) => backbone.tail([r], cut)[0] as Tensor2D, klWeight: sc.klWeight ?? config.klWeight, featureVariance, logEvery: 50 },
-    onLog: (r, s, t) => log(`${sc.id} r${r} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
+    onLog: (r, s, t) =>
+      log(`${sc.id} r${r} step ${s}: loss ${t.loss.toFixed(4)} mse ${t.featureMse.toFixed(4)} kl ${t.kl.toFixed(4)} bits ${t.bitsPerImage.toFixed(1)}`),
   });
   for await (const level of sweep) {
     const { json, bin } = serializeBu(level.cfg, level.params);
     const dir = path.join(OUT, sc.id, `r${level.rateIndex}`);
     const training = { lambda: level.lambda, steps: level.trainSteps, seconds: level.seconds, final: level.history.at(-1) };
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "bu.json"), JSON.stringify({ ...json, training: { lambda: level.lambda, steps: level.trainSteps, batchSize: config.batchSize, seconds: level.seconds, final: level.history.at(-1) } }, null, 1));
+    await writeFile(
+      path.join(dir, "bu.json"),
+      JSON.stringify(
+        {
+          ...json,
+          training: { lambda: level.lambda, steps: level.trainSteps, batchSize: config.batchSize, seconds: level.seconds, final: level.history.at(-1) },
+        },
+        null,
+        1,
+      ),
+    );
     await writeFile(path.join(dir, "bu.bin"), bin);
     await writeFile(path.join(dir, "tables.json"), JSON.stringify(tablesToJSON(level.tables)));
     levels.push({ rate: `r${level.rateIndex}`, ...training });

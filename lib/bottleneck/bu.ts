@@ -75,7 +75,10 @@ export function isTrainable(name: string): boolean {
 export function initBuParams(cfg: BuConfig, random: () => number): BuParams {
   const params: BuParams = {};
   const he = (shape: number[], fanIn: number) =>
-    tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() * 2 - 1) * Math.sqrt(6 / fanIn)), shape);
+    tf.tensor(
+      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() * 2 - 1) * Math.sqrt(6 / fanIn)),
+      shape,
+    );
   for (const [name, shape] of paramShapes(cfg)) {
     if (name.startsWith("em.")) continue;
     if (name.endsWith(".gamma") || name.endsWith(".variance")) params[name] = tf.ones(shape);
@@ -118,7 +121,8 @@ export function decoderMacs(cfg: BuConfig): number {
 function batchNorm(p: BuParams, prefix: string, x: tf.Tensor4D, training: boolean): tf.Tensor4D {
   const gamma = p[`${prefix}.gamma`];
   const beta = p[`${prefix}.beta`];
-  if (!training) return tf.batchNorm4d(x, p[`${prefix}.mean`] as tf.Tensor1D, p[`${prefix}.variance`] as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
+  if (!training)
+    return tf.batchNorm4d(x, p[`${prefix}.mean`] as tf.Tensor1D, p[`${prefix}.variance`] as tf.Tensor1D, beta as tf.Tensor1D, gamma as tf.Tensor1D, BN_EPSILON);
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   const movingMean = p[`${prefix}.mean`] as tf.Variable;
   const movingVar = p[`${prefix}.variance`] as tf.Variable;
@@ -145,9 +149,19 @@ export function encode(cfg: BuConfig, p: BuParams, x: tf.Tensor4D, training = fa
 function zeroUpsample(x: tf.Tensor4D, s: number): tf.Tensor4D {
   if (s === 1) return x;
   const [b, h, w, c] = x.shape;
-  let y = tf.pad(tf.reshape(x, [b * h, w, 1, c]), [[0, 0], [0, 0], [0, s - 1], [0, 0]]);
+  let y = tf.pad(tf.reshape(x, [b * h, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
   y = tf.reshape(y, [b, h, 1, w * s * c]);
-  y = tf.pad(y, [[0, 0], [0, 0], [0, s - 1], [0, 0]]);
+  y = tf.pad(y, [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ]);
   return tf.reshape(y, [b, h * s, w * s, c]);
 }
 

@@ -38,7 +38,10 @@ export function initEntropyParams(channels: number, random: () => number, scales
     // Each layer's weights are 1 / (s^(1/4) fout) after the softplus, so the chain's slope is 1 / s.
     const init = perChannel.flatMap((s) => Array<number>(fout * fin).fill(Math.log(Math.expm1(1 / s ** (1 / (FILTERS.length - 1)) / fout))));
     params[`em.matrix${i}`] = tf.tensor3d(init, [channels, fout, fin]);
-    params[`em.bias${i}`] = tf.tensor3d(Array.from({ length: channels * fout }, () => (random() - 0.5) * 2 * jitter), [channels, fout, 1]);
+    params[`em.bias${i}`] = tf.tensor3d(
+      Array.from({ length: channels * fout }, () => (random() - 0.5) * 2 * jitter),
+      [channels, fout, 1],
+    );
     if (i < FILTERS.length - 2) params[`em.factor${i}`] = tf.zeros([channels, fout, 1]);
   }
   return params;

@@ -37,7 +37,8 @@ export function deserializeBu(json: BuFileJSON, bin: ArrayBuffer | Uint8Array): 
   for (let i = 0; i < expected.length; i++) {
     const [name, shape] = expected[i];
     const got = json.weights[i];
-    if (got.name !== name || got.shape.join("x") !== shape.join("x")) throw new Error(`bottleneck unit weight ${i} is ${got.name} ${got.shape}, expected ${name} ${shape}`);
+    if (got.name !== name || got.shape.join("x") !== shape.join("x"))
+      throw new Error(`bottleneck unit weight ${i} is ${got.name} ${got.shape}, expected ${name} ${shape}`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (at + size > values.length) throw new Error("bottleneck unit weights file is too short");
     params[name] = tf.tensor(values.subarray(at, at + size), shape);

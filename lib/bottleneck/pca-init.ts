@@ -120,9 +120,27 @@ export function pcaInitParams(cfg: BuConfig, pc: PrincipalComponents, random: ()
   // (weights of order 1, which Adam's fixed-size steps suit); enc.bn2 and dec.bn3 pass their input through; the
   // last batch norm multiplies by S and puts the mean back.
   bn("enc.bn1", pc.mean, pc.channelVariance, 1 / S, zeros(cin));
-  bn("enc.bn2", zeros(c), ev.slice(0, c).map((v) => v / (S * S)), 1, zeros(c));
-  bn("dec.bn3", zeros(cin), captured.map((v) => v / (S * S)), 1, zeros(cin));
-  bn("dec.bn4", zeros(cin), captured.map((v) => v / (S * S)), S, pc.mean);
+  bn(
+    "enc.bn2",
+    zeros(c),
+    ev.slice(0, c).map((v) => v / (S * S)),
+    1,
+    zeros(c),
+  );
+  bn(
+    "dec.bn3",
+    zeros(cin),
+    captured.map((v) => v / (S * S)),
+    1,
+    zeros(cin),
+  );
+  bn(
+    "dec.bn4",
+    zeros(cin),
+    captured.map((v) => v / (S * S)),
+    S,
+    pc.mean,
+  );
   // Each latent channel is a component of spread sqrt(ev) / S, i.e. sqrt(ev) / S / step symbols; with the
   // training noise (1/12) a logistic of that spread has scale sd * sqrt(3) / pi.
   const scales = ev.slice(0, c).map((v) => (Math.sqrt(v / (S * S * cfg.step * cfg.step) + 1 / 12) * Math.sqrt(3)) / Math.PI);

@@ -39,7 +39,15 @@ const roundStraightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFun
   gradFunc: (dy: tf.Tensor) => dy,
 })) as (x: tf.Tensor) => tf.Tensor;
 
-export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D, teacherLogits: tf.Tensor2D | null, tail: TrainOptions["tail"], noiseSeed: number, o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance" | "transform">) {
+export function trainStepTerms(
+  cfg: BuConfig,
+  p: BuParams,
+  features: tf.Tensor4D,
+  teacherLogits: tf.Tensor2D | null,
+  tail: TrainOptions["tail"],
+  noiseSeed: number,
+  o: Pick<TrainOptions, "lambda" | "klWeight" | "featureVariance" | "transform">,
+) {
   const training = o.transform !== "frozen";
   const latent = tf.div(encode(cfg, p, features, training), cfg.step) as tf.Tensor4D;
   // Additive uniform noise stands in for rounding in the rate term; the decoder sees real rounding.
@@ -51,11 +59,16 @@ export function trainStepTerms(cfg: BuConfig, p: BuParams, features: tf.Tensor4D
   return rdLoss({ features, reconstruction, teacherLogits, studentLogits, bits, ...o });
 }
 
-export function trainBottleneckUnit(o: TrainOptions): { params: BuParams; history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] } {
+export function trainBottleneckUnit(o: TrainOptions): {
+  params: BuParams;
+  history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[];
+} {
   const vars: Record<string, tf.Variable> = {};
   const trains = (name: string) => isTrainable(name) && (o.transform !== "frozen" || name.startsWith("em."));
   for (const [name, t] of Object.entries(o.init)) vars[name] = tf.variable(t, trains(name), `bu${++variableCounter}_${name}`);
-  const trainable = Object.entries(vars).filter(([n]) => trains(n)).map(([, v]) => v);
+  const trainable = Object.entries(vars)
+    .filter(([n]) => trains(n))
+    .map(([, v]) => v);
   const optimizer = tf.train.adam(o.learningRate);
   const history: { step: number; loss: number; bitsPerImage: number; featureMse: number; kl: number }[] = [];
   const logEvery = o.logEvery ?? 25;

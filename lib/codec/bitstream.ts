@@ -82,10 +82,10 @@ export function readContainer(bytes: Uint8Array): { header: Header; payload: Uin
   const version = bytes[2] & ~EXPLICIT_SHAPE;
   if (version !== VERSION) throw new BitstreamError("unknown-version", `version ${version}`);
   let pos = 3;
-  let model: number, split: number, rate: number, len: number;
-  [model, pos] = readVarint(bytes, pos);
-  [split, pos] = readVarint(bytes, pos);
-  [rate, pos] = readVarint(bytes, pos);
+  const [model, afterModel] = readVarint(bytes, pos);
+  const [split, afterSplit] = readVarint(bytes, afterModel);
+  const [rate, afterRate] = readVarint(bytes, afterSplit);
+  pos = afterRate;
   let shapes: number[][] | undefined;
   if (bytes[2] & EXPLICIT_SHAPE) {
     let count: number;
@@ -109,7 +109,8 @@ export function readContainer(bytes: Uint8Array): { header: Header; payload: Uin
       shapes.push(shape);
     }
   }
-  [len, pos] = readVarint(bytes, pos);
+  const [len, afterLength] = readVarint(bytes, pos);
+  pos = afterLength;
   if (len > LIMITS.maxPayloadBytes) throw new BitstreamError("too-large", `payload of ${len} bytes`);
   const end = pos + len + 4;
   if (bytes.length < end) throw new BitstreamError("truncated", `${end - bytes.length} bytes missing`);
@@ -130,8 +131,10 @@ export function encodeSymbols(header: Header, tensors: { symbols: Int32Array; ta
     const { shapes } = header;
     if (shapes.length !== tensors.length) throw new RangeError(`${shapes.length} shapes for ${tensors.length} tensors`);
     tensors.forEach((t, i) => {
-      if (elementCount(shapes[i]) !== t.symbols.length) throw new RangeError(`tensor ${i}: shape ${JSON.stringify(shapes[i])} does not hold ${t.symbols.length} symbols`);
-      if (shapes[i][shapes[i].length - 1] !== t.tables.channels) throw new RangeError(`tensor ${i}: last dimension is not the tables' ${t.tables.channels} channels`);
+      if (elementCount(shapes[i]) !== t.symbols.length)
+        throw new RangeError(`tensor ${i}: shape ${JSON.stringify(shapes[i])} does not hold ${t.symbols.length} symbols`);
+      if (shapes[i][shapes[i].length - 1] !== t.tables.channels)
+        throw new RangeError(`tensor ${i}: last dimension is not the tables' ${t.tables.channels} channels`);
     });
   }
   const payload = ransEncode(tensors);
@@ -143,10 +146,7 @@ export function encodeSymbols(header: Header, tensors: { symbols: Int32Array; ta
  * knows; it throws BitstreamError("unknown-id") for ids it does not have. Shapes and tables are checked
  * against each other before a single symbol is decoded.
  */
-export function decodeSymbols(
-  bytes: Uint8Array,
-  resolve: (header: Header) => StreamSpec,
-): { header: Header; shapes: number[][]; symbols: Int32Array[] } {
+export function decodeSymbols(bytes: Uint8Array, resolve: (header: Header) => StreamSpec): { header: Header; shapes: number[][]; symbols: Int32Array[] } {
   const { header, payload } = readContainer(bytes);
   const spec = resolve(header);
   if (header.shapes) {

@@ -37,7 +37,7 @@ function grow(o: Out): void {
 
 /** Pushes one (start, freq) step; returns the new state. Used for the rare escape path. */
 function put(o: Out, x: number, start: number, freq: number): number {
-  const xmax = (L >>> SCALE << 8) * freq;
+  const xmax = ((L >>> SCALE) << 8) * freq;
   while (x >= xmax) {
     if (o.pos === 0) grow(o);
     o.buf[--o.pos] = x & 0xff;
@@ -90,7 +90,7 @@ export function ransEncode(segments: Segment[]): Uint8Array {
       const base = c * stride + k;
       const start = cdf[base];
       const freq = cdf[base + 1] - start;
-      const xmax = (L >>> SCALE << 8) * freq;
+      const xmax = ((L >>> SCALE) << 8) * freq;
       while (x >= xmax) {
         if (pos === 0) {
           o.buf = buf;

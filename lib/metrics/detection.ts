@@ -82,7 +82,11 @@ export function averagePrecision(ranked: boolean[], positives: number): number {
  * detections scoring at least `minScore`. Classes absent from the truth do not enter the mean; null when the
  * truth holds no box at all.
  */
-export function detectionAgreement(truth: Detection[][], dets: Detection[][], opts: { iouThreshold?: number; minScore: number }): { map: number | null; meanIou: number | null; classes: number } {
+export function detectionAgreement(
+  truth: Detection[][],
+  dets: Detection[][],
+  opts: { iouThreshold?: number; minScore: number },
+): { map: number | null; meanIou: number | null; classes: number } {
   const threshold = opts.iouThreshold ?? 0.5;
   const matches = truth.map((t, i) => matchImage(t, dets[i] ?? [], threshold));
   const classes = [...new Set(truth.flat().map((t) => t.cls))];
@@ -94,7 +98,10 @@ export function detectionAgreement(truth: Detection[][], dets: Detection[][], op
       .map((m) => m.iou !== null);
     return averagePrecision(ranked, truth.flat().filter((t) => t.cls === c).length);
   });
-  const ious = matches.flat().filter((m) => m.iou !== null && m.det.score >= opts.minScore).map((m) => m.iou!);
+  const ious = matches
+    .flat()
+    .filter((m) => m.iou !== null && m.det.score >= opts.minScore)
+    .map((m) => m.iou!);
   return {
     map: aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : null,
     meanIou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : null,

@@ -22,23 +22,16 @@ export function buildDigitsBackbone(tf: TF, seed: number): tfNamespace.LayersMod
   const heNormal = () => tf.initializers.heNormal({ seed: layerSeed++ });
 
   const conv = (x: SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string) =>
-    tf.layers
-      .conv2d({ filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: heNormal(), name })
-      .apply(x) as SymbolicTensor;
-  const bn = (x: SymbolicTensor, name: string) =>
-    tf.layers.batchNormalization({ axis: -1, momentum: 0.99, epsilon: 1e-3, name }).apply(x) as SymbolicTensor;
-  const relu = (x: SymbolicTensor, name: string) =>
-    tf.layers.activation({ activation: "relu", name }).apply(x) as SymbolicTensor;
+    tf.layers.conv2d({ filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: heNormal(), name }).apply(x) as SymbolicTensor;
+  const bn = (x: SymbolicTensor, name: string) => tf.layers.batchNormalization({ axis: -1, momentum: 0.99, epsilon: 1e-3, name }).apply(x) as SymbolicTensor;
+  const relu = (x: SymbolicTensor, name: string) => tf.layers.activation({ activation: "relu", name }).apply(x) as SymbolicTensor;
 
   /** Basic residual block; `outName` names its final ReLU (a split point for the last block of a stage). */
   const block = (x: SymbolicTensor, filters: number, strides: number, prefix: string, outName: string) => {
     const inChannels = x.shape[3];
     let y = relu(bn(conv(x, filters, 3, strides, `${prefix}_conv1`), `${prefix}_bn1`), `${prefix}_relu1`);
     y = bn(conv(y, filters, 3, 1, `${prefix}_conv2`), `${prefix}_bn2`);
-    const shortcut =
-      strides === 1 && inChannels === filters
-        ? x
-        : bn(conv(x, filters, 1, strides, `${prefix}_proj`), `${prefix}_proj_bn`);
+    const shortcut = strides === 1 && inChannels === filters ? x : bn(conv(x, filters, 1, strides, `${prefix}_proj`), `${prefix}_proj_bn`);
     const sum = tf.layers.add({ name: `${prefix}_add` }).apply([y, shortcut]) as SymbolicTensor;
     return relu(sum, outName);
   };

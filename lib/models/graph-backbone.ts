@@ -28,7 +28,14 @@ function execute(model: tf.GraphModel, inputs: tf.Tensor | tf.NamedTensorMap, no
 function runPerImage(model: tf.GraphModel, feeds: () => (tf.Tensor | tf.NamedTensorMap)[], nodes: string[]): tf.Tensor[] {
   return tf.tidy(() => {
     const perImage = feeds().map((feed) => execute(model, feed, nodes));
-    return nodes.map((_, i) => (perImage.length === 1 ? tf.clone(perImage[0][i]) : tf.concat(perImage.map((r) => r[i]), 0)));
+    return nodes.map((_, i) =>
+      perImage.length === 1
+        ? tf.clone(perImage[0][i])
+        : tf.concat(
+            perImage.map((r) => r[i]),
+            0,
+          ),
+    );
   });
 }
 

@@ -111,7 +111,11 @@ export function validateManifest(json: unknown): ModelManifest {
       check(r.index === j, `split ${s.id} rate ${r.id}: index ${r.index} should be ${j}`);
       check(r.step > 0 && isPosInt(r.stride) && isPosInt(r.latentChannels), `split ${s.id} rate ${r.id}: bad step/stride/channels`);
       check(Array.isArray(r.units) && r.units.length === s.tensors.length, `split ${s.id} rate ${r.id}: needs one unit per tensor`);
-      for (const u of r.units) check(typeof u.bu === "string" && typeof u.weights === "string" && typeof u.tables === "string" && isShape(u.latentShape), `split ${s.id} rate ${r.id}: bad unit files`);
+      for (const u of r.units)
+        check(
+          typeof u.bu === "string" && typeof u.weights === "string" && typeof u.tables === "string" && isShape(u.latentShape),
+          `split ${s.id} rate ${r.id}: bad unit files`,
+        );
     });
   });
   return m;

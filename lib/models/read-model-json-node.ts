@@ -15,7 +15,9 @@ export interface ModelJsonOnDisk {
 }
 
 /** The model's JSON, its weight specs, and all weight files concatenated in manifest order. */
-export async function readModelArtifacts(modelJsonPath: string): Promise<{ json: ModelJsonOnDisk; weightSpecs: tfNamespace.io.WeightsManifestEntry[]; weightData: ArrayBuffer }> {
+export async function readModelArtifacts(
+  modelJsonPath: string,
+): Promise<{ json: ModelJsonOnDisk; weightSpecs: tfNamespace.io.WeightsManifestEntry[]; weightData: ArrayBuffer }> {
   const json = JSON.parse(await readFile(modelJsonPath, "utf8")) as ModelJsonOnDisk;
   const folder = path.dirname(modelJsonPath);
   const chunks = await Promise.all(json.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(path.join(folder, p)))));

@@ -77,7 +77,10 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
       const per = latentData[i].length / batch;
       return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.bu.cfg.step);
     });
-    const stream = encodeSymbols(ids, perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })));
+    const stream = encodeSymbols(
+      ids,
+      perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })),
+    );
     symbols.push(perTensor);
     bitstreams.push(stream.bytes);
     payloadBytes.push(stream.payloadBytes);
@@ -95,13 +98,14 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
 export async function runServer(backbone: Backbone, loaded: LoadedRate, modelIndex: number, bitstreams: Uint8Array[]): Promise<ServerResult> {
   let t = now();
   const shapes = loaded.rate.units.map((u) => u.latentShape);
-  const perImage = bitstreams.map((bytes) =>
-    decodeSymbols(bytes, (h) => {
-      if (h.model !== modelIndex || h.split !== loaded.split.index || h.rate !== loaded.rate.index) {
-        throw new BitstreamError("unknown-id", `stream is for model ${h.model}, split ${h.split}, rate ${h.rate}`);
-      }
-      return { shapes, tables: loaded.units.map((u) => u.tables) };
-    }).symbols,
+  const perImage = bitstreams.map(
+    (bytes) =>
+      decodeSymbols(bytes, (h) => {
+        if (h.model !== modelIndex || h.split !== loaded.split.index || h.rate !== loaded.rate.index) {
+          throw new BitstreamError("unknown-id", `stream is for model ${h.model}, split ${h.split}, rate ${h.rate}`);
+        }
+        return { shapes, tables: loaded.units.map((u) => u.tables) };
+      }).symbols,
   );
   const latentData = loaded.units.map((u, i) => {
     const per = shapes[i].reduce((a, b) => a * b, 1);

@@ -30,8 +30,10 @@ export async function loadRate(files: FileSource, split: SplitPoint, rate: RateL
     const { config, params } = deserializeBu(buJson as BuFileJSON, bin);
     const tables = tablesFromJSON(tablesJson as EntropyTablesJSON);
     const shape = split.tensors[i].shape;
-    if (config.inShape.join("x") !== shape.join("x")) throw new Error(`unit ${i} of ${split.id}/${rate.id} expects ${config.inShape}, the split gives ${shape}`);
-    if (tables.channels !== config.latentChannels) throw new Error(`unit ${i} of ${split.id}/${rate.id}: tables have ${tables.channels} channels, the BU ${config.latentChannels}`);
+    if (config.inShape.join("x") !== shape.join("x"))
+      throw new Error(`unit ${i} of ${split.id}/${rate.id} expects ${config.inShape}, the split gives ${shape}`);
+    if (tables.channels !== config.latentChannels)
+      throw new Error(`unit ${i} of ${split.id}/${rate.id}: tables have ${tables.channels} channels, the BU ${config.latentChannels}`);
     const bu = foldForInference(config, params);
     tf.dispose(Object.values(params));
     units.push({ bu, tables });

@@ -63,13 +63,23 @@ class KernelScope {
     let out = x;
     if (strideH > 1) {
       out = this.reshape(out, [n * h, 1, w * c, 1]);
-      out = this.padOrCrop(out, [[0, 0], [0, strideH - 1], [0, 0], [0, 0]]);
+      out = this.padOrCrop(out, [
+        [0, 0],
+        [0, strideH - 1],
+        [0, 0],
+        [0, 0],
+      ]);
       out = this.reshape(out, [n, h * strideH, w, c]);
     }
     if (strideW > 1) {
       const rows = out.shape[1];
       out = this.reshape(out, [n * rows * w, 1, c, 1]);
-      out = this.padOrCrop(out, [[0, 0], [0, strideW - 1], [0, 0], [0, 0]]);
+      out = this.padOrCrop(out, [
+        [0, 0],
+        [0, strideW - 1],
+        [0, 0],
+        [0, 0],
+      ]);
       out = this.reshape(out, [n, rows, w * strideW, c]);
     }
     return out;
@@ -89,13 +99,7 @@ class KernelScope {
   }
 }
 
-function convGeometry(
-  tf: TF,
-  xShape: number[],
-  filterShape: number[],
-  attrs: ConvAttrs,
-  depthwise: boolean,
-) {
+function convGeometry(tf: TF, xShape: number[], filterShape: number[], attrs: ConvAttrs, depthwise: boolean) {
   const format = attrs.dataFormat ?? "NHWC";
   if (format !== "NHWC") throw new Error("wasm gradient kernels support NHWC only");
   const info = tf.backend_util.computeConv2DInfo(
@@ -135,12 +139,16 @@ function conv2dBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy:
   ]);
   const xT = k.transpose(padded, [3, 1, 2, 0]); // [Cin, H, W, N]
   const dyT = k.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
-  const conv = k.run("Conv2D", { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: "valid",
-    dilations: [sh, sw],
-    dataFormat: "NHWC",
-  }); // [Cin, fh, fw, Cout]
+  const conv = k.run(
+    "Conv2D",
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: "valid",
+      dilations: [sh, sw],
+      dataFormat: "NHWC",
+    },
+  ); // [Cin, fh, fw, Cout]
   return k.finish(k.transpose(conv, [1, 2, 0, 3]));
 }
 
@@ -170,11 +178,15 @@ function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, 
   ]);
   const xT = k.reshape(k.transpose(padded, [1, 2, 0, 3]), [1, needH, needW, n * c]);
   const dyT = k.reshape(k.transpose(k.reshape(dy, [n, oh, ow, c * m]), [1, 2, 0, 3]), [oh, ow, n * c, m]);
-  const conv = k.run("DepthwiseConv2dNative", { x: xT, filter: dyT }, {
-    strides: [1, 1],
-    pad: "valid",
-    dilations: [sh, sw],
-  }); // [1, fh, fw, N*C*m]
+  const conv = k.run(
+    "DepthwiseConv2dNative",
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: "valid",
+      dilations: [sh, sw],
+    },
+  ); // [1, fh, fw, N*C*m]
   const perBatch = k.reshape(conv, [fh, fw, n, c * m]);
   const summed = k.run("Sum", { x: perBatch }, { axis: [2], keepDims: false }); // [fh, fw, C*m]
   return k.finish(k.reshape(summed, [fh, fw, c, m]));
@@ -206,12 +218,16 @@ function conv2dBackpropInput(tf: TF, backend: KernelBackend, dy: TensorInfo, fil
   const padded = upsampledPaddedDy(k, dy, attrs.inputShape, info);
   const flipped = k.transpose(k.run("Reverse", { x: filter }, { dims: [0, 1] }), [0, 1, 3, 2]);
   return k.finish(
-    k.run("Conv2D", { x: padded, filter: flipped }, {
-      strides: [1, 1],
-      pad: "valid",
-      dilations: [info.dilationHeight, info.dilationWidth],
-      dataFormat: "NHWC",
-    }),
+    k.run(
+      "Conv2D",
+      { x: padded, filter: flipped },
+      {
+        strides: [1, 1],
+        pad: "valid",
+        dilations: [info.dilationHeight, info.dilationWidth],
+        dataFormat: "NHWC",
+      },
+    ),
   );
 }
 
@@ -226,11 +242,15 @@ function depthwiseBackpropInput(tf: TF, backend: KernelBackend, dy: TensorInfo, 
   const [fh, fw, , m] = filter.shape;
   const padded = upsampledPaddedDy(k, dy, attrs.inputShape, info);
   const flipped = k.reshape(k.run("Reverse", { x: filter }, { dims: [0, 1] }), [fh, fw, c * m, 1]);
-  const conv = k.run("DepthwiseConv2dNative", { x: padded, filter: flipped }, {
-    strides: [1, 1],
-    pad: "valid",
-    dilations: [info.dilationHeight, info.dilationWidth],
-  }); // [N, H, W, C*m]
+  const conv = k.run(
+    "DepthwiseConv2dNative",
+    { x: padded, filter: flipped },
+    {
+      strides: [1, 1],
+      pad: "valid",
+      dilations: [info.dilationHeight, info.dilationWidth],
+    },
+  ); // [N, H, W, C*m]
   if (m === 1) return k.finish(conv);
   const grouped = k.reshape(conv, [n * h * w * c, m]);
   return k.finish(k.reshape(k.run("Sum", { x: grouped }, { axis: [1], keepDims: false }), [n, h, w, c]));
@@ -253,7 +273,10 @@ function makeTile(fallback: (args: { inputs: NamedTensorInfoMap; backend: Kernel
     const leadingOnly = x.shape.every((d, i) => i > lastRepeated || d === 1);
     if (!leadingOnly || x.dtype === "string") return fallback({ inputs, backend, attrs });
     const heap = backend as unknown as HeapBackend;
-    const out = heap.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
+    const out = heap.makeOutput(
+      x.shape.map((d, i) => d * reps[i]),
+      x.dtype,
+    );
     const src = heap.typedArrayFromHeap(x);
     const dst = heap.typedArrayFromHeap(out);
     if (src.length === 0) return out;

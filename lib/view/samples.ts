@@ -50,7 +50,8 @@ export function parseSamples(json: unknown, folder = ""): Sample[] {
   return list.map((s): Sample => {
     if ("file" in s) return { id: s.id, label: s.title, url: folder + s.file, width: s.width, height: s.height };
     const pixels = fromBase64(s.pixels);
-    if (pixels.length !== s.width * s.height * s.channels) throw new Error(`Sample ${s.id} has ${pixels.length} bytes, expected ${s.width * s.height * s.channels}.`);
+    if (pixels.length !== s.width * s.height * s.channels)
+      throw new Error(`Sample ${s.id} has ${pixels.length} bytes, expected ${s.width * s.height * s.channels}.`);
     return { id: s.id, label: s.label, pixels, width: s.width, height: s.height, channels: s.channels };
   });
 }

@@ -39,8 +39,7 @@ export class WorkerClient {
       const detail = event.message ? `: ${event.message}` : "";
       this.fail({ code: "worker-crashed", message: `The background worker stopped unexpectedly${detail}.` });
     };
-    worker.onmessageerror = () =>
-      this.fail({ code: "worker-crashed", message: "A message from the background worker could not be read." });
+    worker.onmessageerror = () => this.fail({ code: "worker-crashed", message: "A message from the background worker could not be read." });
   }
 
   /** Sends a request; typed-array buffers in params are transferred (the caller's copies become empty). */

@@ -35,7 +35,8 @@ let latestToken = -Infinity;
 function checkImage(m: ModelManifest, image: PlainTensor): void {
   const want = [m.input.height, m.input.width, m.input.channels];
   if (image.shape.join("x") !== want.join("x")) throw new BadInput(`The image must be ${want.join(" × ")}, not ${image.shape.join(" × ")}.`);
-  if (!(image.data instanceof Float32Array) || image.data.length !== want[0] * want[1] * want[2]) throw new BadInput("The image data does not match its shape.");
+  if (!(image.data instanceof Float32Array) || image.data.length !== want[0] * want[1] * want[2])
+    throw new BadInput("The image data does not match its shape.");
 }
 
 async function plainOf(t: tf.Tensor): Promise<PlainTensor> {

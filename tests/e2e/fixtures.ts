@@ -5,6 +5,7 @@ import { test as base, expect, type Page } from "@playwright/test";
  * workers) and fails the test if any occurred.
  */
 export const test = base.extend<{ problems: string[] }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none
   problems: async ({}, use) => {
     await use([]);
   },

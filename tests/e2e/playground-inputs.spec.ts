@@ -31,7 +31,13 @@ test("drawing a digit with the mouse runs it", async ({ page }) => {
   // A "7": a top bar and a diagonal down to the lower left.
   await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.2);
   await page.mouse.down();
-  for (const [fx, fy] of [[0.5, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]]) await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
+  for (const [fx, fy] of [
+    [0.5, 0.2],
+    [0.75, 0.2],
+    [0.6, 0.5],
+    [0.45, 0.85],
+  ])
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
   await page.mouse.up();
   const live = await readLive(page, { sample: "draw" });
   expect(live.bytes).toBeGreaterThan(0);

@@ -49,7 +49,10 @@ function siteModel(id: "digits" | "centernet"): Promise<LoadedModel> {
         const folder = path.join(SITE_DIR, `models/${id}`);
         const manifest = siteManifest(id);
         const file = path.join(folder, manifest.backbone.url);
-        const backbone = manifest.backbone.kind === "layers" ? layersBackbone(await loadLayersModelFromFile(tf, file)) : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs);
+        const backbone =
+          manifest.backbone.kind === "layers"
+            ? layersBackbone(await loadLayersModelFromFile(tf, file))
+            : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs);
         return { manifest, backbone, folder };
       })(),
     );

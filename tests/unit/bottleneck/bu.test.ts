@@ -13,10 +13,23 @@ beforeAll(async () => {
   tf = await initNodeTf();
 });
 
-const cfgOf = (h: number, w: number, c: number, latentChannels: number, stride: number): BuConfig => ({ inShape: [h, w, c], latentChannels, stride, step: 0.5, nonNegative: true });
+const cfgOf = (h: number, w: number, c: number, latentChannels: number, stride: number): BuConfig => ({
+  inShape: [h, w, c],
+  latentChannels,
+  stride,
+  step: 0.5,
+  nonNegative: true,
+});
 
 describe("bottleneck unit shapes", () => {
-  for (const [h, w, stride] of [[28, 28, 1], [28, 28, 2], [28, 28, 4], [7, 7, 2], [13, 9, 4], [1, 1, 1]] as const) {
+  for (const [h, w, stride] of [
+    [28, 28, 1],
+    [28, 28, 2],
+    [28, 28, 4],
+    [7, 7, 2],
+    [13, 9, 4],
+    [1, 1, 1],
+  ] as const) {
     it(`restores a ${h}x${w} tensor through stride ${stride}`, () => {
       const cfg = cfgOf(h, w, 6, 3, stride);
       const p = initBuParams(cfg, createRng(1).next);
@@ -36,7 +49,9 @@ describe("bottleneck unit shapes", () => {
   it("counts exactly the trainable values it creates", () => {
     const cfg = cfgOf(14, 14, 32, 8, 2);
     const p = initBuParams(cfg, createRng(2).next);
-    const counted = Object.entries(p).filter(([n]) => isTrainable(n)).reduce((s, [, t]) => s + t.size, 0);
+    const counted = Object.entries(p)
+      .filter(([n]) => isTrainable(n))
+      .reduce((s, [, t]) => s + t.size, 0);
     expect(buParamCount(cfg)).toBe(counted);
     tf.dispose(Object.values(p));
   });

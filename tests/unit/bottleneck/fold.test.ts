@@ -1,7 +1,17 @@
 // The pipeline runs each BU with its batch norms folded into the convolutions and the transposed convolution split
 // into phases; that form must compute what the training graph computes with its moving statistics.
 import { beforeAll, describe, expect, it } from "vitest";
-import { decode, decodeFolded, disposeInferenceBu, encode, encodeFolded, foldForInference, initBuParams, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
+import {
+  decode,
+  decodeFolded,
+  disposeInferenceBu,
+  encode,
+  encodeFolded,
+  foldForInference,
+  initBuParams,
+  latentShape,
+  type BuConfig,
+} from "@/lib/bottleneck/bu";
 import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 

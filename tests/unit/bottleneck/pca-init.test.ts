@@ -56,10 +56,17 @@ describe("PCA-initialised bottleneck unit", () => {
 
   it("measures per-channel means and the channel covariance", () => {
     const n = data.length / cin;
-    for (const [i, j] of [[0, 0], [1, 4], [5, 2]]) {
+    for (const [i, j] of [
+      [0, 0],
+      [1, 4],
+      [5, 2],
+    ]) {
       let mi = 0;
       let mj = 0;
-      for (let p = 0; p < n; p++) (mi += data[p * cin + i] / n), (mj += data[p * cin + j] / n);
+      for (let p = 0; p < n; p++) {
+        mi += data[p * cin + i] / n;
+        mj += data[p * cin + j] / n;
+      }
       let c = 0;
       for (let p = 0; p < n; p++) c += ((data[p * cin + i] - mi) * (data[p * cin + j] - mj)) / n;
       expect(moments.mean[i]).toBeCloseTo(mi, 4);
@@ -110,8 +117,12 @@ describe("PCA-initialised bottleneck unit", () => {
   });
 
   it("refuses configurations it does not cover", () => {
-    expect(() => pcaInitParams({ inShape: [8, 8, cin], latentChannels: cin, stride: 2, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next)).toThrow(/stride-1/);
-    expect(() => pcaInitParams({ inShape: [8, 8, 4], latentChannels: 4, stride: 1, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next)).toThrow(/moments of 6/);
+    expect(() =>
+      pcaInitParams({ inShape: [8, 8, cin], latentChannels: cin, stride: 2, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next),
+    ).toThrow(/stride-1/);
+    expect(() =>
+      pcaInitParams({ inShape: [8, 8, 4], latentChannels: 4, stride: 1, step: 1, nonNegative: false }, principalComponents(moments), createRng(1).next),
+    ).toThrow(/moments of 6/);
   });
 });
 

@@ -14,7 +14,11 @@ beforeAll(async () => {
 function passThrough(nonNegative: boolean) {
   const cfg: BuConfig = { inShape: [4, 4, 2], latentChannels: 4, stride: 1, step: 0.5, nonNegative };
   const p = initBuParams(cfg, createRng(1).next);
-  const delta = (c: number) => tf.tensor4d(Array.from({ length: 9 * c }, (_, i) => (Math.floor(i / c) === 4 ? 1 : 0)), [3, 3, c, 1]);
+  const delta = (c: number) =>
+    tf.tensor4d(
+      Array.from({ length: 9 * c }, (_, i) => (Math.floor(i / c) === 4 ? 1 : 0)),
+      [3, 3, c, 1],
+    );
   tf.dispose([p["enc.dw"], p["enc.pw"], p["dec.pw"], p["dec.dw"]]);
   p["enc.dw"] = delta(2);
   p["dec.dw"] = delta(2);
@@ -25,7 +29,10 @@ function passThrough(nonNegative: boolean) {
 
 describe("bottleneck unit on signed tensors", () => {
   it("keeps negative values through encoder and decoder when the cut tensor is signed", () => {
-    const x = tf.tensor4d(Array.from({ length: 32 }, (_, i) => (i % 3) - 1.5 + i / 40), [1, 4, 4, 2]);
+    const x = tf.tensor4d(
+      Array.from({ length: 32 }, (_, i) => (i % 3) - 1.5 + i / 40),
+      [1, 4, 4, 2],
+    );
     const signed = passThrough(false);
     const y = tf.tidy(() => decode(signed.cfg, signed.p, encode(signed.cfg, signed.p, x)));
     // Four batch norms with unit statistics each divide by sqrt(1 + 1e-3).

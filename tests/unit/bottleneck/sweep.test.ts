@@ -22,7 +22,15 @@ function sweep(levelLatentChannels: number[] | undefined, levelInit: ((c: BuConf
     learningRate: 0.01,
     seed: 1,
     levelInit,
-    train: { nextBatch: (i) => ({ features: tf.randomNormal([2, 6, 6, 4], 0, 1, "float32", i) as tfNs.Tensor4D, teacherLogits: null }), tail: () => { throw new Error("no tail"); }, klWeight: 0, featureVariance: 1, transform: "frozen" },
+    train: {
+      nextBatch: (i) => ({ features: tf.randomNormal([2, 6, 6, 4], 0, 1, "float32", i) as tfNs.Tensor4D, teacherLogits: null }),
+      tail: () => {
+        throw new Error("no tail");
+      },
+      klWeight: 0,
+      featureVariance: 1,
+      transform: "frozen",
+    },
     onLog: () => {},
   });
 }

@@ -14,16 +14,7 @@ import {
   type StreamSpec,
 } from "@/lib/codec";
 import { createRng } from "@/lib/util/prng";
-import {
-  expectBitstreamError,
-  handBuiltContainer,
-  leb128,
-  manifestResolver,
-  product,
-  randomSymbols,
-  randomTables,
-  withFreshCrc,
-} from "./fixtures";
+import { expectBitstreamError, handBuiltContainer, leb128, manifestResolver, product, randomSymbols, randomTables, withFreshCrc } from "./fixtures";
 
 const rng = createRng(61);
 const SHAPES = [[1, 6, 5, 8]];
@@ -86,7 +77,10 @@ describe("container layout", () => {
   });
 
   it("round-trips header ids over the whole 32-bit range", () => {
-    for (const header of [{ model: 0, split: 0, rate: 0 }, { model: 0xffffffff, split: 128, rate: 16383 }]) {
+    for (const header of [
+      { model: 0, split: 0, rate: 0 },
+      { model: 0xffffffff, split: 128, rate: 16383 },
+    ]) {
       expect(readContainer(writeContainer(header, Uint8Array.of(1, 2, 3))).header).toEqual({ ...header, shapes: undefined });
     }
   });
@@ -243,7 +237,11 @@ describe("container defects each give their own error code", () => {
     });
 
     it("an initial state below its lower bound or above 2^31", () => {
-      for (const first of [[0, 0, 0, 0], [0x80, 0, 0, 0], [0xff, 0xff, 0xff, 0xff]]) {
+      for (const first of [
+        [0, 0, 0, 0],
+        [0x80, 0, 0, 0],
+        [0xff, 0xff, 0xff, 0xff],
+      ]) {
         const p = inner();
         p.set(first, 0);
         expectBitstreamError(() => decodeSymbols(rewrap(p), resolve), "corrupt-payload");

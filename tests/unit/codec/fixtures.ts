@@ -1,16 +1,6 @@
 /** Shared helpers for the codec tests: random tables and symbols, hand-built containers, error assertions. */
 import { expect } from "vitest";
-import {
-  BitstreamError,
-  MAX_OFFSET,
-  TOTAL,
-  buildTables,
-  crc32,
-  type BitstreamErrorCode,
-  type EntropyTables,
-  type Header,
-  type StreamSpec,
-} from "@/lib/codec";
+import { BitstreamError, MAX_OFFSET, TOTAL, buildTables, crc32, type BitstreamErrorCode, type EntropyTables, type Header, type StreamSpec } from "@/lib/codec";
 import type { Rng } from "@/lib/util/prng";
 
 export type Distribution = "peaked" | "flat" | "heavy";

@@ -38,10 +38,24 @@ function addBase(header: Header, shapes: number[][], dist: Distribution, explici
   const symbols = shapes.map((s, i) => randomSymbols(setup, tables[i], product(s), dist, 0.03));
   const h = explicit ? { ...header, shapes } : header;
   specs.set(idKey(header), { shapes, tables });
-  bases.push({ bytes: encodeSymbols(h, symbols.map((s, i) => ({ symbols: s, tables: tables[i] }))).bytes, header: h });
+  bases.push({
+    bytes: encodeSymbols(
+      h,
+      symbols.map((s, i) => ({ symbols: s, tables: tables[i] })),
+    ).bytes,
+    header: h,
+  });
 }
 addBase({ model: 1, split: 2, rate: 3 }, [[1, 6, 5, 8]], "peaked", false);
-addBase({ model: 4, split: 0, rate: 1 }, [[3, 4, 2], [10, 5]], "heavy", true);
+addBase(
+  { model: 4, split: 0, rate: 1 },
+  [
+    [3, 4, 2],
+    [10, 5],
+  ],
+  "heavy",
+  true,
+);
 addBase({ model: 0, split: 0, rate: 0 }, [[1, 1]], "flat", false);
 addBase({ model: 200, split: 9, rate: 7 }, [[50, 64]], "flat", false);
 addBase({ model: 5, split: 5, rate: 5 }, [[2, 7, 3]], "peaked", true);
@@ -119,7 +133,7 @@ interface Tally {
 
 /** Runs `cases` mutated streams through decodeSymbols, checking each outcome; returns what happened. */
 function fuzz(label: string, cases: number, make: (rng: Rng, i: number) => { bytes: Uint8Array; kind: Mutation }, allowed: BitstreamErrorCode[]): Tally {
-  const rng = createRng(SEED ^ label.length * 0x9e3779b9);
+  const rng = createRng(SEED ^ (label.length * 0x9e3779b9));
   const tally: Tally = { cases: 0, decoded: 0, codes: {}, kinds: {}, slowestMs: 0, memoryGrowthMB: 0 };
   const memory = (): number => {
     const m = process.memoryUsage();
@@ -136,7 +150,10 @@ function fuzz(label: string, cases: number, make: (rng: Rng, i: number) => { byt
       // Only a stream whose checksum passed gets here: it must hold exactly what its header declares.
       const declared = resolve(out.header).shapes;
       expect(out.shapes, where).toEqual(declared);
-      expect(out.symbols.map((s) => s.length), where).toEqual(declared.map(product));
+      expect(
+        out.symbols.map((s) => s.length),
+        where,
+      ).toEqual(declared.map(product));
       tally.decoded++;
     } catch (e) {
       outcome = e;
@@ -144,7 +161,8 @@ function fuzz(label: string, cases: number, make: (rng: Rng, i: number) => { byt
     tally.slowestMs = Math.max(tally.slowestMs, performance.now() - t0);
     if (outcome !== undefined) {
       if (!(outcome instanceof BitstreamError)) throw new Error(`${where}: threw ${String(outcome)}`);
-      if (!allowed.includes(outcome.code)) throw new Error(`${where}: unexpected code ${outcome.code} ${outcome.message} ${Buffer.from(bytes).toString("hex")}`);
+      if (!allowed.includes(outcome.code))
+        throw new Error(`${where}: unexpected code ${outcome.code} ${outcome.message} ${Buffer.from(bytes).toString("hex")}`);
       tally.codes[outcome.code] = (tally.codes[outcome.code] ?? 0) + 1;
     }
     tally.kinds[kind] = (tally.kinds[kind] ?? 0) + 1;

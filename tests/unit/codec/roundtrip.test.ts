@@ -11,18 +11,7 @@ import {
   type StreamSpec,
 } from "@/lib/codec";
 import { createRng } from "@/lib/util/prng";
-import {
-  DISTRIBUTIONS,
-  caught,
-  INT32_MAX,
-  INT32_MIN,
-  extremeValue,
-  firstDifference,
-  manifestResolver,
-  product,
-  randomSymbols,
-  randomTables,
-} from "./fixtures";
+import { DISTRIBUTIONS, caught, INT32_MAX, INT32_MIN, extremeValue, firstDifference, manifestResolver, product, randomSymbols, randomTables } from "./fixtures";
 
 function roundTrip(segments: { symbols: Int32Array; tables: EntropyTables }[]): Int32Array[] {
   const bytes = ransEncode(segments);
@@ -108,7 +97,14 @@ describe("rANS round trip", () => {
   it("decodes streams at the smallest size their tables allow (the decoder's size bound is never too tight)", () => {
     // Every symbol is the likely one: 60000/65536 (0.127 bits), 65000/65536 or 65535/65536 (0.00002 bits).
     for (const likely of [60000, 65000, 65535]) {
-      const tables = tablesFromJSON({ precision: 16, cdfs: [[0, likely, 65536], [0, likely, 65536]], offsets: [0, -3] });
+      const tables = tablesFromJSON({
+        precision: 16,
+        cdfs: [
+          [0, likely, 65536],
+          [0, likely, 65536],
+        ],
+        offsets: [0, -3],
+      });
       const symbols = new Int32Array(1_000_000).map((_, i) => (i % 2 === 0 ? 0 : -3));
       expect(firstDifference(roundTrip([{ symbols, tables }])[0], symbols)).toBe(-1);
     }
@@ -139,7 +135,10 @@ describe("container round trip", () => {
     const tables = shapes.map((s, i) => randomTables(rng, s[s.length - 1], DISTRIBUTIONS[i]));
     const symbols = shapes.map((s, i) => randomSymbols(rng, tables[i], product(s), DISTRIBUTIONS[i], 0.02));
     const header = { model: 3, split: 200, rate: 70000 };
-    const { bytes } = encodeSymbols(header, symbols.map((s, i) => ({ symbols: s, tables: tables[i] })));
+    const { bytes } = encodeSymbols(
+      header,
+      symbols.map((s, i) => ({ symbols: s, tables: tables[i] })),
+    );
     const resolve = manifestResolver(new Map<string, StreamSpec>([["3/200/70000", { shapes, tables }]]));
     const out = decodeSymbols(bytes, resolve);
     expect(out.header).toEqual({ ...header, shapes: undefined });

@@ -63,7 +63,13 @@ describe("quantizePmf", () => {
 
 describe("buildTables", () => {
   it("packs per-channel CDFs from 0 to 65536, escape last, with the given offsets", () => {
-    const t = buildTables([[0.5, 0.25], [0.1, 0.2, 0.3, 0.3]], [-1, 5]);
+    const t = buildTables(
+      [
+        [0.5, 0.25],
+        [0.1, 0.2, 0.3, 0.3],
+      ],
+      [-1, 5],
+    );
     expect(t.channels).toBe(2);
     expect(Array.from(t.cdfLength)).toEqual([4, 6]);
     expect(Array.from(t.offset)).toEqual([-1, 5]);
@@ -136,7 +142,14 @@ describe("tablesFromSamples", () => {
 });
 
 describe("tablesFromJSON", () => {
-  const good = (): EntropyTablesJSON => ({ precision: 16, cdfs: [[0, 100, 65000, 65536], [0, 1, 65536]], offsets: [-2, 7] });
+  const good = (): EntropyTablesJSON => ({
+    precision: 16,
+    cdfs: [
+      [0, 100, 65000, 65536],
+      [0, 1, 65536],
+    ],
+    offsets: [-2, 7],
+  });
 
   it("accepts a valid table and survives a JSON text round trip unchanged", () => {
     const json = good();

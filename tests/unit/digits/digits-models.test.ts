@@ -120,7 +120,15 @@ describe("digits RD file", () => {
     for (const split of [manifest.splits.at(-1)!, manifest.splits[2]]) {
       const rate = split.rates[1];
       const loaded = await loadRate(folderSource(DIR), split, rate);
-      const r = await evaluateRate({ backbone, loaded, modelIndex: manifest.index, pixels: data.testImages, imageShape: [28, 28, 1], count: 2000, classes: 10 });
+      const r = await evaluateRate({
+        backbone,
+        loaded,
+        modelIndex: manifest.index,
+        pixels: data.testImages,
+        imageShape: [28, 28, 1],
+        count: 2000,
+        classes: 10,
+      });
       disposeRate(loaded);
       const point = rd.points.find((p) => p.method === "bu" && p.split === split.id && p.rate === rate.id)!;
       expect(mean(r.bytes)).toBeCloseTo(point.bytesMean, 6);

@@ -34,7 +34,7 @@ describe("CenterNet split into head and tail", () => {
     expect(best[4]).toBeGreaterThan(0.5);
   });
 
-  CENTERNET_CUTS.forEach((cut, i) => {
+  CENTERNET_CUTS.forEach((cut) => {
     it(`gives exactly the unsplit detections at the "${cut.id}" cut, with the declared shapes and signs`, () => {
       const before = tf.memory().numTensors;
       const [full] = backbone.predict(photo);

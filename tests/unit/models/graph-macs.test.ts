@@ -18,7 +18,14 @@ const nodes: GraphNode[] = [
 ];
 const kernels: Record<string, number[]> = { wa: [3, 3, 3, 8], wb: [3, 3, 8, 1], wc: [1, 1, 8, 4], ws: [1, 1, 8, 2] };
 const outputs: Record<string, number[]> = { a: [1, 16, 16, 8], b: [1, 16, 16, 8], c: [1, 16, 16, 4], side: [1, 16, 16, 2] };
-const macs = (cut: string[]) => graphHeadMacs(nodes, cut, ["out"], (n) => kernels[n], (n) => outputs[n]);
+const macs = (cut: string[]) =>
+  graphHeadMacs(
+    nodes,
+    cut,
+    ["out"],
+    (n) => kernels[n],
+    (n) => outputs[n],
+  );
 
 describe("graph MACs", () => {
   it("finds every node a target depends on, through output indices and control inputs", () => {

@@ -10,8 +10,12 @@ beforeAll(async () => {
   tf = await initNodeTf();
   // input -> conv "a" -> [conv "b1", identity] -> add "c" -> pool -> dense "out"
   const input = tf.input({ shape: [8, 8, 2] });
-  const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", name: "a", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tfNs.SymbolicTensor;
-  const b1 = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", name: "b1", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(a) as tfNs.SymbolicTensor;
+  const a = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", name: "a", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
+    .apply(input) as tfNs.SymbolicTensor;
+  const b1 = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: "same", name: "b1", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
+    .apply(a) as tfNs.SymbolicTensor;
   const c = tf.layers.add({ name: "c" }).apply([b1, a]) as tfNs.SymbolicTensor;
   const pooled = tf.layers.globalAveragePooling2d({ name: "pool" }).apply(c) as tfNs.SymbolicTensor;
   const out = tf.layers.dense({ units: 3, name: "out", kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(pooled) as tfNs.SymbolicTensor;

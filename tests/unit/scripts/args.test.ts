@@ -10,7 +10,12 @@ const spec = {
 
 describe("script options", () => {
   it("reads strings, numbers and flags", () => {
-    expect(parseOptions(spec, ["--split", "stem", "--steps-scale", "0.5", "--crops=12", "--json"])).toEqual({ split: "stem", "steps-scale": 0.5, crops: 12, json: true });
+    expect(parseOptions(spec, ["--split", "stem", "--steps-scale", "0.5", "--crops=12", "--json"])).toEqual({
+      split: "stem",
+      "steps-scale": 0.5,
+      crops: 12,
+      json: true,
+    });
     expect(parseOptions(spec, [])).toEqual({});
   });
 

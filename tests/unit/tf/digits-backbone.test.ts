@@ -58,22 +58,20 @@ describe("digits backbone", () => {
     const y = tf.oneHot(tf.tensor1d(Array.from(data.trainLabels.subarray(0, n)), "int32"), 10);
     const movingMean = () => Array.from(model.getLayer("stem_bn1").getWeights()[2].dataSync());
     const meanBefore = movingMean();
-    const lossOf = () =>
-      tf.tidy(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor).dataSync()[0]);
+    const lossOf = () => tf.tidy(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor).dataSync()[0]);
     const before = lossOf();
     const optimizer = tf.train.adam(2e-3);
     const tensorsBefore = tf.memory().numTensors;
     for (let step = 0; step < 20; step++) {
       tf.dispose(
-        optimizer.minimize(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor) as tfNamespace.Scalar,
-          true,
-        )!,
+        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor) as tfNamespace.Scalar, true)!,
       );
     }
     // Adam's slots are created on the first step; after that no step may leave tensors behind.
     const afterFirstSteps = tf.memory().numTensors;
-    tf.dispose(optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor) as tfNamespace.Scalar, true)!);
+    tf.dispose(
+      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tfNamespace.Tensor) as tfNamespace.Scalar, true)!,
+    );
     expect(tf.memory().numTensors).toBe(afterFirstSteps);
     expect(afterFirstSteps).toBeGreaterThan(tensorsBefore);
     const after = lossOf();
@@ -101,7 +99,10 @@ describe("the committed digits backbone (public/models/digits/backbone)", () => 
     let correct = 0;
     for (let start = 0; start < testLabels.length; start += 500) {
       const predicted = tf.tidy(() =>
-        tf.argMax(model.predict(tf.tensor4d(testImages.subarray(start * DIGIT_PIXELS, (start + 500) * DIGIT_PIXELS), [500, 28, 28, 1])) as tfNamespace.Tensor, 1),
+        tf.argMax(
+          model.predict(tf.tensor4d(testImages.subarray(start * DIGIT_PIXELS, (start + 500) * DIGIT_PIXELS), [500, 28, 28, 1])) as tfNamespace.Tensor,
+          1,
+        ),
       );
       const p = await predicted.data();
       predicted.dispose();
@@ -122,10 +123,7 @@ describe("the committed digits backbone (public/models/digits/backbone)", () => 
     const [alone, inBatch] = tf.tidy(() => {
       const batch = tf.tensor4d(testImages.subarray(0, 32 * DIGIT_PIXELS), [32, 28, 28, 1]);
       const one = tf.slice(batch, [5, 0, 0, 0], [1, 28, 28, 1]);
-      return [
-        (model.predict(one) as tfNamespace.Tensor).dataSync(),
-        (tf.slice(model.predict(batch) as tfNamespace.Tensor, [5, 0], [1, 10])).dataSync(),
-      ];
+      return [(model.predict(one) as tfNamespace.Tensor).dataSync(), tf.slice(model.predict(batch) as tfNamespace.Tensor, [5, 0], [1, 10]).dataSync()];
     });
     for (let i = 0; i < 10; i++) expect(alone[i]).toBeCloseTo(inBatch[i], 4);
     model.dispose();

@@ -24,10 +24,28 @@ type Op = (tf: TF, x: Tensor4D, w: Tensor4D) => Tensor;
 /** Gradients of sum(op(x, w) * r) w.r.t. x and w on the given backend, read back as arrays. */
 async function gradsOn(backend: string, op: Op, xShape: number[], wShape: number[]) {
   await tf.setBackend(backend);
-  const x = tf.tensor4d(values(xShape.reduce((a, b) => a * b), 1), xShape as [number, number, number, number]);
-  const w = tf.tensor4d(values(wShape.reduce((a, b) => a * b), 2), wShape as [number, number, number, number]);
+  const x = tf.tensor4d(
+    values(
+      xShape.reduce((a, b) => a * b),
+      1,
+    ),
+    xShape as [number, number, number, number],
+  );
+  const w = tf.tensor4d(
+    values(
+      wShape.reduce((a, b) => a * b),
+      2,
+    ),
+    wShape as [number, number, number, number],
+  );
   const yShape = tf.tidy(() => op(tf, x, w).shape);
-  const r = tf.tensor(values(yShape.reduce((a, b) => a * b), 3), yShape);
+  const r = tf.tensor(
+    values(
+      yShape.reduce((a, b) => a * b),
+      3,
+    ),
+    yShape,
+  );
   const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(op(tf, a as Tensor4D, b as Tensor4D), r)))([x, w]);
   const result = { dx: await dx.data(), dw: await dw.data(), dxShape: dx.shape, dwShape: dw.shape };
   tf.dispose([x, w, r, dx, dw]);
@@ -114,7 +132,14 @@ describe("depthwise conv gradients on wasm match cpu", () => {
     await compare(
       (t, x, w) => {
         const [n, h, wd, c] = x.shape;
-        const rows = t.pad(t.reshape(x, [n, h, 1, wd, 1, c]), [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]);
+        const rows = t.pad(t.reshape(x, [n, h, 1, wd, 1, c]), [
+          [0, 0],
+          [0, 0],
+          [0, 1],
+          [0, 0],
+          [0, 1],
+          [0, 0],
+        ]);
         const up = t.reshape(rows, [n, h * 2, wd * 2, c]) as Tensor4D;
         return t.depthwiseConv2d(up, w, 1, "same");
       },
@@ -145,11 +170,26 @@ describe("other ops a ResNet needs have wasm gradients", () => {
 
 describe("Tile on wasm (fast path for BatchNorm's gradient) matches cpu", () => {
   const cases: Array<[number[], number[]]> = [
-    [[1, 1, 1, 5], [4, 3, 2, 1]],
-    [[1, 1, 7], [3, 1, 1]],
-    [[1, 3], [5, 1]],
-    [[2, 3], [2, 2]], // not leading-only: the wasm kernel's own path
-    [[3, 1, 2], [1, 4, 1]],
+    [
+      [1, 1, 1, 5],
+      [4, 3, 2, 1],
+    ],
+    [
+      [1, 1, 7],
+      [3, 1, 1],
+    ],
+    [
+      [1, 3],
+      [5, 1],
+    ],
+    [
+      [2, 3],
+      [2, 2],
+    ], // not leading-only: the wasm kernel's own path
+    [
+      [3, 1, 2],
+      [1, 4, 1],
+    ],
   ];
   for (const [shape, reps] of cases) {
     it(`tile ${JSON.stringify(shape)} by ${JSON.stringify(reps)}`, async () => {

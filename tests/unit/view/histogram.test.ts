@@ -3,7 +3,14 @@ import { buildTables } from "@/lib/codec";
 import { symbolHistograms, tablePmf } from "@/lib/view/histogram";
 
 // Two channels: channel 0 over {-1, 0, 1} with P = 0.25, 0.5, 0.25; channel 1 over {3, 4} with 0.9, 0.1.
-const tables = buildTables([[0.25, 0.5, 0.25], [0.9, 0.1]], [-1, 3], [1e-4, 1e-4]);
+const tables = buildTables(
+  [
+    [0.25, 0.5, 0.25],
+    [0.9, 0.1],
+  ],
+  [-1, 3],
+  [1e-4, 1e-4],
+);
 
 describe("tablePmf", () => {
   it("reads back each channel's probabilities from its 16-bit CDF", () => {

@@ -3,7 +3,23 @@ import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
 import { logDomain, logTicks, rdPointOf, rdSeries } from "@/lib/view/rd-series";
 
 function point(p: Partial<RdPoint>): RdPoint {
-  return { method: "bu", split: null, rate: null, param: null, bytesMean: 100, bytesMedian: 100, payloadBytesMean: null, estimatedBitsMean: null, accuracy: 0.9, agreement: 0.9, featureMse: null, buParams: null, encoderMacs: null, msPerStage: null, ...p };
+  return {
+    method: "bu",
+    split: null,
+    rate: null,
+    param: null,
+    bytesMean: 100,
+    bytesMedian: 100,
+    payloadBytesMean: null,
+    estimatedBitsMean: null,
+    accuracy: 0.9,
+    agreement: 0.9,
+    featureMse: null,
+    buParams: null,
+    encoderMacs: null,
+    msPerStage: null,
+    ...p,
+  };
 }
 
 const rd: RdFile = {

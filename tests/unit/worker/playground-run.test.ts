@@ -43,10 +43,27 @@ beforeAll(async () => {
     serve(`/models/digits/bu/r${r}/bu.bin`, bin);
     serve(`/models/digits/bu/r${r}/tables.json`, tablesToJSON(exportTables(params, 4)));
     tf.dispose(Object.values(params));
-    return { id: `r${r}`, index: r, label: `r${r}`, lambda: 0.01, latentChannels: 4, stride: 1, step, units: [{ bu: `bu/r${r}/bu.json`, weights: `bu/r${r}/bu.bin`, tables: `bu/r${r}/tables.json`, latentShape: latentShape(cfg) }], buParams: 1, encoderMacs: 1, decoderMacs: 1 };
+    return {
+      id: `r${r}`,
+      index: r,
+      label: `r${r}`,
+      lambda: 0.01,
+      latentChannels: 4,
+      stride: 1,
+      step,
+      units: [{ bu: `bu/r${r}/bu.json`, weights: `bu/r${r}/bu.bin`, tables: `bu/r${r}/tables.json`, latentShape: latentShape(cfg) }],
+      buParams: 1,
+      encoderMacs: 1,
+      decoderMacs: 1,
+    };
   });
   const manifest: ModelManifest = validateManifest({
-    format: "splitscope-model", version: 1, id: "digits", index: 0, name: "digits", task: "classification",
+    format: "splitscope-model",
+    version: 1,
+    id: "digits",
+    index: 0,
+    name: "digits",
+    task: "classification",
     backbone: { kind: "layers", url: "backbone/model.json", params: 1, macs: 1, outputs: ["out"] },
     input: { height: 28, width: 28, channels: 1, range: [0, 1] },
     classes: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
@@ -111,11 +128,17 @@ describe("runImage and decodeFile", () => {
   });
 
   it("refuses an image of the wrong shape with a sentence", async () => {
-    await expect(run.runImage({ ...params(0), image: { data: new Float32Array(4), shape: [2, 2, 1] } })).rejects.toThrow("The image must be 28 × 28 × 1, not 2 × 2 × 1.");
+    await expect(run.runImage({ ...params(0), image: { data: new Float32Array(4), shape: [2, 2, 1] } })).rejects.toThrow(
+      "The image must be 28 × 28 × 1, not 2 × 2 × 1.",
+    );
   });
 
   it("turns empty, foreign and mismatched streams into BitstreamErrors", async () => {
-    const code = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e instanceof BitstreamError ? e.code : String(e)));
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => "resolved",
+        (e: unknown) => (e instanceof BitstreamError ? e.code : String(e)),
+      );
     expect(await code(run.decodeFile(new Uint8Array(0)))).toBe("truncated");
     expect(await code(run.decodeFile(new TextEncoder().encode("not a stream at all")))).toBe("bad-magic");
     const payload = new Uint8Array(8);
