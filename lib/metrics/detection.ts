@@ -34,6 +34,27 @@ export function iou(a: Detection["box"], b: Detection["box"]): number {
   return inter / (area(a) + area(b) - inter);
 }
 
+/**
+ * The score from which a detection counts as found: the page shows the boxes above it by default, and the
+ * evaluation's ground truth (the unsplit model's boxes) starts there.
+ */
+export const DEFAULT_SCORE_THRESHOLD = 0.2;
+
+/** Overlap (IoU) above which a lower-scoring box of the same class is taken for a duplicate of a kept one. */
+export const NMS_IOU_THRESHOLD = 0.5;
+
+/**
+ * Greedy non-maximum suppression within each class: boxes best score first; a box is kept unless it overlaps an
+ * already kept box of its class by more than `iouThreshold`. Returns the kept boxes, best first.
+ */
+export function nonMaxSuppression(dets: Detection[], iouThreshold = NMS_IOU_THRESHOLD): Detection[] {
+  const kept: Detection[] = [];
+  for (const d of [...dets].sort((a, b) => b.score - a.score)) {
+    if (!kept.some((k) => k.cls === d.cls && iou(k.box, d.box) > iouThreshold)) kept.push(d);
+  }
+  return kept;
+}
+
 /** Greedy matching within one image: each detection, best score first, takes the best unmatched truth of its class. */
 function matchImage(truth: Detection[], dets: Detection[], threshold: number): { det: Detection; iou: number | null }[] {
   const used = new Array<boolean>(truth.length).fill(false);

@@ -8,7 +8,20 @@
  * To add a request: add an entry to `Requests` and a handler in lib/worker/handlers.ts.
  */
 import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
-import type { DecodeParams, DecodeResult, LoadModelParams, LoadModelResult, MemoryResult, Progress, RunParams, RunResult } from "./playground-protocol";
+import type {
+  DecodeParams,
+  DecodeResult,
+  LoadModelResult,
+  MemoryResult,
+  ModelFiles,
+  ModelParams,
+  ModelsResult,
+  Progress,
+  RunLevelsParams,
+  RunLevelsResult,
+  RunParams,
+  RunResult,
+} from "./playground-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -58,8 +71,11 @@ export interface CodecDemoResult {
 export interface Requests {
   init: { params: InitParams; result: InitResult };
   "codec-demo": { params: CodecDemoParams; result: CodecDemoResult };
-  "load-model": { params: LoadModelParams; result: LoadModelResult };
+  models: { params: Record<string, never>; result: ModelsResult };
+  "open-model": { params: ModelParams; result: ModelFiles };
+  "load-model": { params: ModelParams; result: LoadModelResult };
   run: { params: RunParams; result: RunResult };
+  "run-levels": { params: RunLevelsParams; result: RunLevelsResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
 }
@@ -75,6 +91,10 @@ export type WorkerRequest = {
 export type WorkerErrorCode =
   | "bad-request"
   | "no-backend"
+  /** A file could not be downloaded or read (the message names it); the same request may be retried. */
+  | "load-failed"
+  /** A newer choice made this request pointless (another model chosen while this one loaded). */
+  | "cancelled"
   | "bitstream"
   | "internal"
   | "worker-crashed"
