@@ -14,7 +14,7 @@ function times(ratio: number): string {
 
 function statsOf(r: RunResult): Stat[] {
   const bytes = r.bitstream.length;
-  const symbols = r.symbols.reduce((n, s) => n + s.data.length, 0);
+  const symbols = r.symbolCount;
   return [
     {
       label: "Bitstream size",

@@ -1,11 +1,12 @@
 "use client";
 
-import { useMemo, type ReactNode } from "react";
-import { currentResult, type PlaygroundState } from "@/lib/view/playground-controller";
+import { memo, useCallback, useDeferredValue, useMemo, type ReactNode } from "react";
+import { currentResult, type PlaygroundController, type PlaygroundState } from "@/lib/view/playground-controller";
+import type { ViewSettings } from "@/lib/view/url-state";
 import { detectionsAbove } from "@/lib/view/detections";
 import { rdPointOf } from "@/lib/view/rd-series";
 import type { ModelManifest } from "@/lib/models/manifest";
-import type { RunResult } from "@/lib/worker/playground-protocol";
+import type { ModelEntry, ModelFiles, RunResult } from "@/lib/worker/playground-protocol";
 import { BitstreamPanel } from "./bitstream-panel";
 import { Credits } from "./credits";
 import { DecodePanel } from "./decode-panel";
@@ -24,6 +25,9 @@ import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
+
+/** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
+const STALE = "opacity-60 transition-opacity delay-300 duration-150";
 
 const plural = (n: number, what: string) => `${formatInt(n)} ${what}${n === 1 ? "" : "s"}`;
 
@@ -66,44 +70,69 @@ function PhotoHint({ state, manifest, onSwitch }: { state: PlaygroundState<Custo
   );
 }
 
+const GalleryAndUploads = memo(InputPanel);
+
 export function Playground() {
   const [state, controller] = usePlayground();
-  const { models, files, settings, input, result, load, running, problem } = state;
-  const current = currentResult(state);
-  const live = useMemo(() => (current ? { bytes: current.run.bitstream.length, featureMse: current.run.featureMse } : null), [current]);
-
+  const { models, files, settings, load } = state;
   if (!models || !files || !settings) {
     return load.kind === "failed" ? (
-      <ErrorMessage message={load.message} onRetry={() => controller.retry()} />
+      <ErrorMessage message={load.message} onRetry={controller.retry} />
     ) : (
       <p className="text-sm text-zinc-500" aria-live="polite">
         Loading the model list…
       </p>
     );
   }
+  return <PlaygroundView state={state} controller={controller} models={models} files={files} settings={settings} />;
+}
 
+/** Everything once the model's files are in: controls, status, input, results. Components get plain values. */
+function PlaygroundView({
+  state,
+  controller,
+  models,
+  files,
+  settings,
+}: {
+  state: PlaygroundState<CustomChoice>;
+  controller: PlaygroundController<CustomChoice>;
+  models: ModelEntry[];
+  files: ModelFiles;
+  settings: ViewSettings;
+}) {
+  const { input, result, load, running, problem, custom } = state;
   const manifest = files.manifest;
+  const current = currentResult(state);
+  // The last result of this model stays on the page (dimmed after a moment) while the next one runs, so nothing
+  // jumps or resets.
+  const shown = result && result.run.model === manifest.id ? result : null;
+  const live = useMemo(() => (current ? { bytes: current.run.bitstream.length, featureMse: current.run.featureMse } : null), [current]);
+  // The answer (bitstream, prediction, stage times) is drawn first; the chart and the feature, latent and
+  // reconstruction views follow in a deferred render, which a newer answer may overtake.
+  const chart = useDeferredValue(useMemo(() => ({ split: settings.split, rate: settings.rate, live }), [settings.split, settings.rate, live]));
+  const details = useDeferredValue(shown);
+  const choice = useMemo<InputChoice>(
+    () => (custom && settings.sample === custom.kind ? custom : { kind: "sample", id: settings.sample }),
+    [custom, settings.sample],
+  );
+  const onChoose = useCallback((c: InputChoice) => (c.kind === "sample" ? controller.change({ sample: c.id }) : controller.chooseInput(c)), [controller]);
+  const onGesture = useCallback((on: boolean) => (on ? controller.beginGesture() : controller.endGesture()), [controller]);
+
   const splitIndex = manifest.splits.findIndex((s) => s.id === settings.split);
   const split = manifest.splits[splitIndex];
   const rateIndex = split.rates.findIndex((r) => r.id === settings.rate);
   const rate = split.rates[rateIndex];
-  const shown = result && result.run.model === manifest.id ? result : null;
+  const dim = (r: unknown) => (r !== null && r !== current ? STALE : "");
   const pre = files.rd && rate ? rdPointOf(files.rd, split.id, rate.id) : null;
   const detection = manifest.task === "detection";
-  const choice: InputChoice = state.custom && settings.sample === state.custom.kind ? state.custom : { kind: "sample", id: settings.sample };
   const sample = choice.kind === "sample" ? files.samples.find((s) => s.id === choice.id) : undefined;
   const busy = running ? <RunningNote firstRun={running.firstRun} /> : null;
   const waiting = <p className="text-sm text-zinc-500">Waiting for the first run…</p>;
 
   return (
     <div className="space-y-6">
-      <PlaygroundControls
-        models={models}
-        manifest={manifest}
-        settings={settings}
-        onChange={(c) => controller.change(c)}
-        onGesture={(on) => (on ? controller.beginGesture() : controller.endGesture())}
-      />
+      <PlaygroundControls models={models} manifest={manifest} settings={settings} onChange={controller.change} onGesture={onGesture} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <PlaygroundStatus state={state} />
         {busy}
@@ -135,17 +164,12 @@ export function Playground() {
           {n}
         </p>
       ))}
-      {load.kind === "failed" ? <ErrorMessage message={load.message} onRetry={() => controller.retry()} /> : null}
-      {problem ? <ErrorMessage message={problem.message} onRetry={() => controller.retry()} /> : null}
+      {load.kind === "failed" ? <ErrorMessage message={load.message} onRetry={controller.retry} /> : null}
+      {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Section title="Input" id="input-title" className="lg:col-span-2">
-          <InputPanel
-            manifest={manifest}
-            samples={files.samples}
-            choice={choice}
-            onChoose={(c) => (c.kind === "sample" ? controller.change({ sample: c.id }) : controller.chooseInput(c))}
-          />
+          <GalleryAndUploads manifest={manifest} samples={files.samples} choice={choice} onChoose={onChoose} />
           <PhotoHint state={state} manifest={manifest} onSwitch={(model) => controller.change({ model })} />
         </Section>
         <Section title="What the model sees" id="seen-title">
@@ -172,8 +196,13 @@ export function Playground() {
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Section title="Bitstream" id="bitstream-title" status={busy}>
-          {current ? (
-            <BitstreamPanel result={current.run} names={{ model: manifest.id, split: split.id, rate: rate?.id ?? "" }} />
+          {shown ? (
+            <div className={dim(shown)}>
+              <BitstreamPanel
+                result={shown.run}
+                names={{ model: manifest.id, split: manifest.splits[shown.run.split].id, rate: manifest.splits[shown.run.split].rates[shown.run.rate].id }}
+              />
+            </div>
           ) : pre ? (
             <div className="space-y-1 text-sm" data-testid="precomputed">
               <p>
@@ -189,63 +218,68 @@ export function Playground() {
           )}
         </Section>
         <Section title="Prediction" id="prediction-title" status={busy}>
-          {!current ? (
+          {!shown ? (
             waiting
-          ) : current.run.task === "detection" ? (
-            <DetectionView
-              split={current.run.prediction.split.detections}
-              unsplit={current.run.prediction.unsplit.detections}
-              classes={manifest.classes}
-              pixels={current.pixels}
-              input={manifest.input}
-            />
           ) : (
-            <PredictionView split={current.run.prediction.split.probs} unsplit={current.run.prediction.unsplit.probs} classes={manifest.classes} />
-          )}
-          {current ? (
-            <>
+            <div className={`space-y-3 ${dim(shown)}`}>
+              {shown.run.task === "detection" ? (
+                <DetectionView
+                  split={shown.run.prediction.split.detections}
+                  unsplit={shown.run.prediction.unsplit.detections}
+                  classes={manifest.classes}
+                  pixels={shown.pixels}
+                  input={manifest.input}
+                />
+              ) : (
+                <PredictionView split={shown.run.prediction.split.probs} unsplit={shown.run.prediction.unsplit.probs} classes={manifest.classes} />
+              )}
               <h3 className="pt-2 text-sm font-semibold">Stage times</h3>
               <TimingBar
-                ms={current.run.ms}
-                backend={current.run.backend}
-                reused={current.run.reused}
-                coldStart={current.run.coldStart}
-                measuredCold={current.run.measuredCold}
+                ms={shown.run.ms}
+                backend={shown.run.backend}
+                reused={shown.run.reused}
+                coldStart={shown.run.coldStart}
+                measuredCold={shown.run.measuredCold}
               />
-            </>
-          ) : null}
+            </div>
+          )}
         </Section>
       </div>
 
       <Section title="Rate-distortion" id="rd-title">
         {files.rd && rate ? (
-          <RdChart rd={files.rd} split={split.id} rate={rate.id} live={live} task={manifest.task} />
+          <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} />
         ) : (
           <p className="text-sm text-zinc-500">{files.rdProblem}</p>
         )}
       </Section>
 
-      {shown ? (
-        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${shown === current ? "" : "opacity-60"}`}>
+      {details ? (
+        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${dim(details)}`}>
           <Section title="Feature maps at the split" id="features-title" status={busy}>
-            {shown.features.map((f, i) => {
-              const t = manifest.splits[shown.run.split].tensors[i];
+            {details.features.map((f, i) => {
+              const t = manifest.splits[details.run.split].tensors[i];
               return <FeatureGrid key={i} tensor={f} title={t?.label ?? t?.node ?? `tensor ${i}`} detail={t?.label ? t.node : undefined} />;
             })}
           </Section>
           <Section title="Latent symbols" id="latent-title">
-            {shown.run.symbols.map((s, i) => (
-              <LatentView key={i} symbols={s} histograms={shown.run.histograms[i]} step={manifest.splits[shown.run.split].rates[shown.run.rate].step} />
+            {details.run.latents.map((latent, i) => (
+              <LatentView key={i} latent={latent} step={manifest.splits[details.run.split].rates[details.run.rate].step} />
             ))}
           </Section>
           <Section title="Reconstruction" id="reconstruction-title" className="lg:col-span-2">
-            <ReconstructionView original={shown.features[0]} decoded={shown.run.reconstruction} mse={shown.run.featureMse} psnr={shown.run.featurePsnr} />
+            <ReconstructionView
+              original={details.features[0]}
+              decoded={details.run.reconstruction}
+              mse={details.run.featureMse}
+              psnr={details.run.featurePsnr}
+            />
           </Section>
         </div>
       ) : null}
 
       <Section title="Edge server only" id="decode-title">
-        <DecodePanel decode={state.init ? (bytes) => controller.decode(bytes) : null} />
+        <DecodePanel decode={state.init ? controller.decode : null} />
       </Section>
 
       <Section title="Credits" id="credits-title">

@@ -162,37 +162,37 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     this.worker = null;
   }
 
-  // --- what the page calls ---
+  // --- what the page calls (arrow functions: stable, so they can be handed to memoised components) ---
 
   /** A settings change from a control. Inside a gesture (see beginGesture) only its first step adds a history entry. */
-  change(c: Partial<ViewSettings>): void {
+  change = (c: Partial<ViewSettings>): void => {
     const settings = this.state.settings;
     if (!settings) return;
     const next = { ...settings, ...c };
     if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
     if (c.split !== undefined && c.split !== settings.split) next.rate = "";
     this.apply(withoutEmpty(next), "push");
-  }
+  };
 
   /** A drag of the rate slider (or a held key) begins: its steps make one history entry. */
-  beginGesture(): void {
+  beginGesture = (): void => {
     // A held key repeats its keydown: still the same gesture.
     this.gesture ??= { pushed: false };
-  }
+  };
 
-  endGesture(): void {
+  endGesture = (): void => {
     this.gesture = null;
-  }
+  };
 
   /** An upload or a drawing: it becomes the input, and the address says "upload" or "draw". */
-  chooseInput(c: C): void {
+  chooseInput = (c: C): void => {
     // The same kind again (a second upload) changes no setting, but settling finds the new pixels all the same.
     this.set({ custom: c });
     this.change({ sample: c.kind });
-  }
+  };
 
   /** Retries the step that failed, without a reload. */
-  retry(): void {
+  retry = (): void => {
     const { load, problem } = this.state;
     if (load.kind === "failed") {
       if (load.step === "backend") this.restartWorker();
@@ -203,13 +203,13 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     }
     if (problem?.step === "input") this.prepareInput();
     else if (problem?.step === "run") this.maybeRun();
-  }
+  };
 
   /** The server side alone on a bitstream file's bytes. */
-  decode(bytes: Uint8Array): Promise<Outcome<DecodeResult>> {
+  decode = (bytes: Uint8Array): Promise<Outcome<DecodeResult>> => {
     if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
     return this.worker.call("decode-bitstream", { bytes });
-  }
+  };
 
   // --- the machine ---
 

@@ -85,6 +85,24 @@ export interface RunParams extends InputParams {
 
 export type { Detection, SymbolHistogram };
 
+/** How many latent channels per cut tensor the page draws: their symbols and histograms cross, the rest is summarised. */
+export const LATENT_CHANNELS_SHOWN = 16;
+
+/** One cut tensor's quantized latent as the page draws it. */
+export interface LatentSummary {
+  /** The whole latent's shape [h, w, c]. */
+  shape: number[];
+  /** The symbols of its first channels (at most LATENT_CHANNELS_SHOWN), channels-last [h, w, shown]. */
+  shown: Int32Array;
+  shownChannels: number;
+  /** Over all its symbols: smallest, largest, how many are zero. */
+  lo: number;
+  hi: number;
+  zeros: number;
+  /** Per shown channel: symbol counts against the entropy model's PMF. */
+  histograms: SymbolHistogram[];
+}
+
 /** Stage times in milliseconds, as lib/pipeline measures them. */
 export type StageMs = StageTimes;
 
@@ -103,9 +121,10 @@ export interface RunResult {
   reconstruction: PlainTensor;
   featureMse: number;
   featurePsnr: number;
-  /** Per cut tensor: the quantized latent symbols (latent shape) and per-channel histograms. */
-  symbols: { data: Int32Array; shape: number[] }[];
-  histograms: SymbolHistogram[][];
+  /** Per cut tensor: its quantized latent, summarised for drawing. */
+  latents: LatentSummary[];
+  /** All symbols sent, over every cut tensor. */
+  symbolCount: number;
   /** The whole bitstream container, as sent. */
   bitstream: Uint8Array;
   payloadBytes: number;

@@ -3,8 +3,9 @@
  * input (session.ts: head output, unsplit result and JPEG size computed once per input) and runs only what the
  * rate level changes: BU encoder -> quantizer -> rANS -> decoder -> BU decoder -> tail, on real bytes.
  *
- * Between stages a run yields to the worker's message queue and checks its token: a newer run request (or another
- * model chosen) drops it, on every backend, so a burst of changes costs about one run.
+ * Between stages a run checks its token, and after YIELD_AFTER_MS of work it first yields to the worker's message
+ * queue: a newer run request (or another model chosen) drops it, on every backend, so a burst of changes costs
+ * about one run.
  *
  * Decoding a bitstream file has its own model slot: its header is checked against the registry and manifests
  * before anything is loaded, and the page's model is never disposed under it.
@@ -19,7 +20,18 @@ import { candidateDetections, shownDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
 import { counters, snapshot } from "./counters";
 import { manifestByIndex, ModelSlot, type LoadedModel } from "./model-store";
-import type { DecodeResult, InputParams, LevelResult, Prediction, RunLevelsResult, RunParams, RunResult } from "./playground-protocol";
+import type { EntropyTables } from "@/lib/codec";
+import {
+  LATENT_CHANNELS_SHOWN,
+  type DecodeResult,
+  type InputParams,
+  type LatentSummary,
+  type LevelResult,
+  type Prediction,
+  type RunLevelsResult,
+  type RunParams,
+  type RunResult,
+} from "./playground-protocol";
 import { JPEG_QUALITY, type InputSession } from "./session";
 
 /** Thrown when a newer run has arrived or the page chose another model; the page ignores the answer. */
@@ -42,6 +54,13 @@ export const pageSlot = new ModelSlot();
 export const decodeSlot = new ModelSlot();
 
 let latestToken = -Infinity;
+
+/**
+ * A run yields to the worker's message queue once it has worked this long without a break: often enough that a
+ * newer request is seen within a stage or two, rarely enough that a quick run (digits: a few ms) never waits for
+ * the thread to be scheduled again, which on a busy machine costs far more than the run.
+ */
+export const YIELD_AFTER_MS = 8;
 
 /** Resolves after the messages already queued for the worker have been taken in (a task, not a microtask). */
 export function nextTask(): Promise<void> {
@@ -70,6 +89,27 @@ function predictionOf(m: ModelManifest, out: Float32Array): Prediction {
   return m.task === "detection" ? { probs: [], detections: candidateDetections(out) } : { probs: softmax(out), detections: [] };
 }
 
+/** A latent's symbols as the page draws them: its first channels and their histograms, and a summary of all. */
+function latentSummary(symbols: Int32Array, shape: number[], tables: EntropyTables): LatentSummary {
+  const c = shape[2];
+  const k = Math.min(c, LATENT_CHANNELS_SHOWN);
+  const positions = symbols.length / c;
+  const shown = new Int32Array(positions * k);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let zeros = 0;
+  for (let p = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = symbols[p * c + ch];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (v === 0) zeros++;
+      if (ch < k) shown[p * k + ch] = v;
+    }
+  }
+  return { shape, shown, shownChannels: k, lo, hi, zeros, histograms: symbolHistograms(symbols, tables, undefined, undefined, k) };
+}
+
 function checkPixels(m: ModelManifest, pixels: unknown): Uint8Array {
   const want = m.input.height * m.input.width * m.input.channels;
   if (!(pixels instanceof Uint8Array) || pixels.length !== want)
@@ -90,13 +130,16 @@ async function asRun<T>(
   const stale = () => {
     if (p.token !== latestToken || pageSlot.id !== p.model) throw new StaleRun();
   };
+  let worked = performance.now();
   const checkpoint = async () => {
-    await nextTask();
+    if (performance.now() - worked >= YIELD_AFTER_MS) {
+      await nextTask();
+      worked = performance.now();
+    }
     stale();
   };
   try {
-    // Let requests already queued behind this one register their tokens before any work starts.
-    await checkpoint();
+    stale();
     const handle = await pageSlot.hold(p.model).catch((e: unknown) => {
       throw pageSlot.id !== p.model ? new StaleRun() : e;
     });
@@ -145,7 +188,7 @@ export async function runImage(p: RunParams): Promise<RunResult> {
       const all = concat(features.map((f) => f.data));
       const allRec = concat(reconstruction);
       const splitOut = (await server.outputs[0].data()) as Float32Array;
-      const symbols = coded.symbols[0].map((data, i) => ({ data, shape: loaded.rate.units[i].latentShape }));
+      const symbols = coded.symbols[0];
       return {
         token: p.token,
         model: manifest.id,
@@ -156,8 +199,8 @@ export async function runImage(p: RunParams): Promise<RunResult> {
         reconstruction: { data: new Float32Array(reconstruction[0]), shape: features[0].shape },
         featureMse: mse(all, allRec),
         featurePsnr: psnr(all, allRec),
-        symbols,
-        histograms: symbols.map((s, i) => symbolHistograms(s.data, loaded.units[i].tables)),
+        latents: symbols.map((s, i) => latentSummary(s, loaded.rate.units[i].latentShape, loaded.units[i].tables)),
+        symbolCount: symbols.reduce((n, s) => n + s.length, 0),
         bitstream: coded.bitstreams[0],
         payloadBytes: coded.payloadBytes[0],
         estimatedBits: coded.estimatedBits[0],

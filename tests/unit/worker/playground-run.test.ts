@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BitstreamError, readContainer, tablesToJSON, writeContainer } from "@/lib/codec";
+import { BitstreamError, decodeSymbols, readContainer, tablesToJSON, writeContainer, type EntropyTables } from "@/lib/codec";
 import { initBuParams, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
 import { exportTables } from "@/lib/bottleneck/entropy-model";
 import { serializeBu } from "@/lib/bottleneck/io";
@@ -20,6 +20,7 @@ import { initNodeTf, type TF } from "@/lib/tf/node";
 const SITE = "http://site.test";
 const BACKBONE = path.resolve(import.meta.dirname, "../../../public/models/digits/backbone");
 const files = new Map<string, Uint8Array | string>();
+const tablesOf = new Map<string, EntropyTables>();
 /** Site paths answered with this HTTP status instead of their file, or "abort" for a dropped connection. */
 const failing = new Map<string, number | "abort">();
 /** Site paths whose answer waits for this promise (a slow download), or for its request to be aborted. */
@@ -43,7 +44,9 @@ function serveModel(id: string, index: number, shape: [number, number, number]) 
     const { json, bin } = serializeBu(cfg, params);
     serve(`${folder}/bu/r${r}/bu.json`, json);
     serve(`${folder}/bu/r${r}/bu.bin`, bin);
-    serve(`${folder}/bu/r${r}/tables.json`, tablesToJSON(exportTables(params, 4)));
+    const tables = exportTables(params, 4);
+    tablesOf.set(`${id}/r${r}`, tables);
+    serve(`${folder}/bu/r${r}/tables.json`, tablesToJSON(tables));
     tf.dispose(Object.values(params));
     return {
       id: `r${r}`,
@@ -142,10 +145,16 @@ describe("runs on the page's model", () => {
     expect(header).toMatchObject({ model: 0, split: 0, rate: 1 });
     expect(r.payloadBytes).toBeLessThan(r.bitstream.length);
     expect(r.features![0].shape).toEqual(r.reconstruction.shape);
-    // Every symbol lands in a histogram bin or is counted as outside.
-    const [h, w, c] = r.symbols[0].shape;
-    for (const hist of r.histograms[0]) expect(hist.counts.reduce((a, b) => a + b, 0) + hist.outside).toBe(h * w);
-    expect(r.histograms[0]).toHaveLength(c);
+    // Every symbol lands in a histogram bin or is counted as outside; the figures cover every symbol sent.
+    const latent = r.latents[0];
+    const [h, w, c] = latent.shape;
+    for (const hist of latent.histograms) expect(hist.counts.reduce((a, b) => a + b, 0) + hist.outside).toBe(h * w);
+    expect(latent.histograms).toHaveLength(c);
+    expect(r.symbolCount).toBe(h * w * c);
+    const sent = decodeSymbols(r.bitstream, () => ({ shapes: [latent.shape], tables: [tablesOf.get("digits/r1")!] })).symbols[0];
+    expect(latent.shown).toEqual(sent);
+    expect([latent.lo, latent.hi]).toEqual([Math.min(...sent), Math.max(...sent)]);
+    expect(latent.zeros).toBe(sent.filter((v) => v === 0).length);
     const probs = r.prediction.split.probs;
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(r.float32Bytes).toBe(r.features![0].data.length * 4);
