@@ -70,8 +70,13 @@ export interface LoadModelResult {
 
 /** The input of a run: 8-bit pixels at the model's input size, channels-last. The worker keeps a session per input. */
 export interface InputParams {
-  /** The page's request counter: the worker drops a run as soon as a newer token has arrived. */
+  /** The page's request counter: the worker drops a run as soon as a newer token has arrived on its channel. */
   token: number;
+  /**
+   * Runs supersede one another within a channel only (default "main"): two views of one input (a comparison of
+   * two settings, a live RD curve beside the main view) each run on their own channel.
+   */
+  channel?: string;
   model: string;
   split: number;
   pixels: Uint8Array;

@@ -53,7 +53,8 @@ export class BadInput extends Error {
 export const pageSlot = new ModelSlot();
 export const decodeSlot = new ModelSlot();
 
-let latestToken = -Infinity;
+/** The newest token per channel: a run is superseded only by a newer one on its own channel. */
+const latestTokens = new Map<string, number>();
 
 /**
  * A run yields to the worker's message queue once it has worked this long without a break: often enough that a
@@ -126,9 +127,10 @@ async function asRun<T>(
   work: (ctx: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint; stale: () => void }) => Promise<T>,
 ): Promise<T> {
   counters.runsRequested++;
-  latestToken = Math.max(latestToken, p.token);
+  const channel = p.channel ?? "main";
+  latestTokens.set(channel, Math.max(latestTokens.get(channel) ?? -Infinity, p.token));
   const stale = () => {
-    if (p.token !== latestToken || pageSlot.id !== p.model) throw new StaleRun();
+    if (p.token !== latestTokens.get(channel) || pageSlot.id !== p.model) throw new StaleRun();
   };
   let worked = performance.now();
   const checkpoint = async () => {
@@ -169,58 +171,72 @@ function rateOf(model: LoadedModel, split: number, rate: number): Promise<Loaded
 }
 
 export async function runImage(p: RunParams): Promise<RunResult> {
-  return asRun(p, async ({ model, session, checkpoint, stale }) => {
-    const { manifest, backbone } = model;
-    const loaded = await rateOf(model, p.split, p.rate);
-    stale();
-    const coldStart = model.firstRunOf(p.split);
-    const headWasCached = session.hasHead(p.split);
-    const head = await session.head(loaded.split, coldStart);
-    await checkpoint("buEncoder");
-    const coded = await encodeFeatures(loaded, { model: manifest.index, split: p.split, rate: p.rate }, head.features, checkpoint);
-    await checkpoint("entropyDecode");
-    const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
-    try {
-      const unsplitWasCached = session.hasUnsplit();
-      const unsplit = await session.unsplit(coldStart);
-      const features = head.plain();
-      const reconstruction = server.reconstruction.map((r) => r.dataSync() as Float32Array);
-      const all = concat(features.map((f) => f.data));
-      const allRec = concat(reconstruction);
-      const splitOut = (await server.outputs[0].data()) as Float32Array;
-      const symbols = coded.symbols[0];
-      return {
-        token: p.token,
-        model: manifest.id,
-        split: p.split,
-        rate: p.rate,
-        backend: tf.getBackend() as RunResult["backend"],
-        features: p.features ? features.map((f) => ({ data: f.data.slice(), shape: f.shape })) : null,
-        reconstruction: { data: new Float32Array(reconstruction[0]), shape: features[0].shape },
-        featureMse: mse(all, allRec),
-        featurePsnr: psnr(all, allRec),
-        latents: symbols.map((s, i) => latentSummary(s, loaded.rate.units[i].latentShape, loaded.units[i].tables)),
-        symbolCount: symbols.reduce((n, s) => n + s.length, 0),
-        bitstream: coded.bitstreams[0],
-        payloadBytes: coded.payloadBytes[0],
-        estimatedBits: coded.estimatedBits[0],
-        task: manifest.task,
-        prediction: { split: predictionOf(manifest, splitOut), unsplit: predictionOf(manifest, unsplit.out) },
-        ms: { head: head.ms, ...coded.ms, ...server.ms, unsplit: unsplit.ms },
-        reused: { head: headWasCached, unsplit: unsplitWasCached },
-        coldStart,
-        measuredCold: { head: head.cold, unsplit: unsplit.cold },
-        inputPixels: manifest.input.height * manifest.input.width,
-        float32Bytes: all.length * 4,
-        jpegBytes: session.jpegBytes(),
-        jpegQuality: JPEG_QUALITY,
-        numTensors: 0, // filled in by the caller once everything is disposed
-        counters: snapshot(), // completed by the caller
-      };
-    } finally {
-      tf.dispose([...server.reconstruction, ...server.outputs]);
-    }
+  return asRun(p, async (ctx) => {
+    const loaded = await rateOf(ctx.model, p.split, p.rate);
+    ctx.stale();
+    return runUnits(ctx, loaded, p);
   });
+}
+
+/**
+ * One run of an input through given bottleneck units (a rate level of the manifest, or units made in the page,
+ * such as fitted ones): the head's output from the session, the rest computed, a view model out.
+ */
+export async function runUnits(
+  { model, session, checkpoint }: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint },
+  loaded: LoadedRate,
+  p: Pick<RunParams, "token" | "features">,
+): Promise<RunResult> {
+  const { manifest, backbone } = model;
+  const split = loaded.split.index;
+  const rate = loaded.rate.index;
+  const coldStart = model.firstRunOf(split);
+  const headWasCached = session.hasHead(split);
+  const head = await session.head(loaded.split, coldStart);
+  await checkpoint("buEncoder");
+  const coded = await encodeFeatures(loaded, { model: manifest.index, split, rate }, head.features, checkpoint);
+  await checkpoint("entropyDecode");
+  const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
+  try {
+    const unsplitWasCached = session.hasUnsplit();
+    const unsplit = await session.unsplit(coldStart);
+    const features = head.plain();
+    const reconstruction = server.reconstruction.map((r) => r.dataSync() as Float32Array);
+    const all = concat(features.map((f) => f.data));
+    const allRec = concat(reconstruction);
+    const splitOut = (await server.outputs[0].data()) as Float32Array;
+    const symbols = coded.symbols[0];
+    return {
+      token: p.token,
+      model: manifest.id,
+      split,
+      rate,
+      backend: tf.getBackend() as RunResult["backend"],
+      features: p.features ? features.map((f) => ({ data: f.data.slice(), shape: f.shape })) : null,
+      reconstruction: { data: new Float32Array(reconstruction[0]), shape: features[0].shape },
+      featureMse: mse(all, allRec),
+      featurePsnr: psnr(all, allRec),
+      latents: symbols.map((s, i) => latentSummary(s, loaded.rate.units[i].latentShape, loaded.units[i].tables)),
+      symbolCount: symbols.reduce((n, s) => n + s.length, 0),
+      bitstream: coded.bitstreams[0],
+      payloadBytes: coded.payloadBytes[0],
+      estimatedBits: coded.estimatedBits[0],
+      task: manifest.task,
+      prediction: { split: predictionOf(manifest, splitOut), unsplit: predictionOf(manifest, unsplit.out) },
+      ms: { head: head.ms, ...coded.ms, ...server.ms, unsplit: unsplit.ms },
+      reused: { head: headWasCached, unsplit: unsplitWasCached },
+      coldStart,
+      measuredCold: { head: head.cold, unsplit: unsplit.cold },
+      inputPixels: manifest.input.height * manifest.input.width,
+      float32Bytes: all.length * 4,
+      jpegBytes: session.jpegBytes(),
+      jpegQuality: JPEG_QUALITY,
+      numTensors: 0, // filled in by the caller once everything is disposed
+      counters: snapshot(), // completed by the caller
+    };
+  } finally {
+    tf.dispose([...server.reconstruction, ...server.outputs]);
+  }
 }
 
 /** Every rate level of a split point on one input, one after another, the head computed (at most) once. */

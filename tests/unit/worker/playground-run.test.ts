@@ -203,6 +203,16 @@ describe("runs on the page's model", () => {
     expect(counters.headRuns - before.headRuns).toBeLessThanOrEqual(1);
   });
 
+  it("on separate channels do not supersede one another (two settings compared on one input)", async () => {
+    await pageModel();
+    const before = { ...counters };
+    const [a, b] = await Promise.all([run.runImage({ ...params(0, 7), channel: "left" }), run.runImage({ ...params(1, 7), channel: "right" })]);
+    expect([a.rate, b.rate]).toEqual([0, 1]);
+    expect(counters.runsComputed - before.runsComputed).toBe(2);
+    // One input, one head computation for both.
+    expect(counters.headRuns - before.headRuns).toBe(1);
+  });
+
   it("run every rate level of a split on one input, reusing the head output, with the bytes of single runs", async () => {
     await pageModel();
     const singles = [await run.runImage(params(0, 4)), await run.runImage(params(1, 4))];
