@@ -5,7 +5,7 @@ import {
   agreementOf,
   agreementText,
   CANDIDATE_SCORE_FLOOR,
-  DEFAULT_SCORE_THRESHOLD,
+  DETECTION_SCORE_THRESHOLD,
   detectionsAbove,
   LABEL_FONT_PX,
   placeLabels,
@@ -107,7 +107,7 @@ export function DetectionView({
   pixels: Uint8Array;
   input: { width: number; height: number; channels: number };
 }) {
-  const [threshold, setThreshold] = useState(DEFAULT_SCORE_THRESHOLD);
+  const [threshold, setThreshold] = useState(DETECTION_SCORE_THRESHOLD);
   const id = useId();
   const shownSplit = useMemo(() => detectionsAbove(split, threshold), [split, threshold]);
   const shownUnsplit = useMemo(() => detectionsAbove(unsplit, threshold), [unsplit, threshold]);

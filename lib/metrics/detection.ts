@@ -35,23 +35,22 @@ export function iou(a: Detection["box"], b: Detection["box"]): number {
 }
 
 /**
- * The score from which a detection counts as found: the page shows the boxes above it by default, and the
- * evaluation's ground truth (the unsplit model's boxes) starts there.
+ * Detections scoring below this are not shown and not scored (@vladmandic/human's default for CenterNet); the page's
+ * "Score threshold" starts here.
  */
-export const DEFAULT_SCORE_THRESHOLD = 0.2;
-
-/** Overlap (IoU) above which a lower-scoring box of the same class is taken for a duplicate of a kept one. */
-export const NMS_IOU_THRESHOLD = 0.5;
+export const DETECTION_SCORE_THRESHOLD = 0.2;
+/** Non-maximum suppression drops a box whose IoU with a better kept box reaches this (@vladmandic/human's default). */
+export const NMS_IOU_THRESHOLD = 0.4;
 
 /**
- * Greedy non-maximum suppression within each class: boxes best score first; a box is kept unless it overlaps an
- * already kept box of its class by more than `iouThreshold`. Returns the kept boxes, best first.
+ * Greedy non-maximum suppression over all classes, as @vladmandic/human post-processes CenterNet: best score first,
+ * a box is kept unless its IoU with a kept box is at least iouThreshold. Returns the kept boxes, best first; equal
+ * scores keep their input order.
  */
 export function nonMaxSuppression(dets: Detection[], iouThreshold = NMS_IOU_THRESHOLD): Detection[] {
   const kept: Detection[] = [];
-  for (const d of [...dets].sort((a, b) => b.score - a.score)) {
-    if (!kept.some((k) => k.cls === d.cls && iou(k.box, d.box) > iouThreshold)) kept.push(d);
-  }
+  const order = dets.map((d, i) => [d, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
+  for (const [d] of order) if (kept.every((k) => iou(k.box, d.box) < iouThreshold)) kept.push(d);
   return kept;
 }
 

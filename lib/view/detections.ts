@@ -3,10 +3,10 @@
  * non-maximum suppression, best first; how the split model's boxes compare with the unsplit model's; and where
  * their labels go. Parsing, IoU, NMS and the default threshold are the evaluation's (lib/metrics/detection).
  */
-import { DEFAULT_SCORE_THRESHOLD, iou, nonMaxSuppression, parseDetections, type Detection } from "@/lib/metrics/detection";
+import { DETECTION_SCORE_THRESHOLD, iou, nonMaxSuppression, parseDetections, type Detection } from "@/lib/metrics/detection";
 
 export type { Detection };
-export { DEFAULT_SCORE_THRESHOLD };
+export { DETECTION_SCORE_THRESHOLD };
 
 /** The lowest score threshold the page offers; the worker sends every row from here up. */
 export const CANDIDATE_SCORE_FLOOR = 0.05;
@@ -19,12 +19,12 @@ export function candidateDetections(rows: ArrayLike<number>): Detection[] {
 }
 
 /** The boxes shown: scoring at least minScore, after NMS, best first, at most max of them. */
-export function detectionsAbove(dets: Detection[], minScore = DEFAULT_SCORE_THRESHOLD, max = MAX_SHOWN): Detection[] {
+export function detectionsAbove(dets: Detection[], minScore = DETECTION_SCORE_THRESHOLD, max = MAX_SHOWN): Detection[] {
   return nonMaxSuppression(dets.filter((d) => d.score >= minScore)).slice(0, max);
 }
 
 /** detectionsAbove over the detector's raw rows. */
-export function shownDetections(rows: ArrayLike<number>, minScore = DEFAULT_SCORE_THRESHOLD, max = MAX_SHOWN): Detection[] {
+export function shownDetections(rows: ArrayLike<number>, minScore = DETECTION_SCORE_THRESHOLD, max = MAX_SHOWN): Detection[] {
   return detectionsAbove(parseDetections(rows, minScore), minScore, max);
 }
 

@@ -7,7 +7,8 @@ const det = (x: number, score: number, cls: number): Detection => ({ box: [x, 0,
 describe("detections as the page shows them", () => {
   it("keeps the confident rows, best first, at most max of them", () => {
     const rows = [0, 0, 10, 10, 0.3, 1, 5, 5, 15, 15, 0.9, 2, 1, 1, 2, 2, 0.1, 3, 2, 2, 12, 12, 0.5, 0];
-    expect(shownDetections(rows).map((d) => d.score)).toEqual([0.9, 0.5, 0.3]);
+    // 0.3 at (0,0)-(10,10) overlaps 0.5 at (2,2)-(12,12) by IoU 64/136 = 0.47 >= 0.4: NMS drops it.
+    expect(shownDetections(rows).map((d) => d.score)).toEqual([0.9, 0.5]);
     expect(shownDetections(rows, 0.2, 2).map((d) => d.cls)).toEqual([2, 0]);
   });
 
@@ -24,12 +25,16 @@ describe("detections as the page shows them", () => {
 describe("boxes shown at a threshold, their agreement, their labels", () => {
   const box = (x: number, y: number, score: number, cls: number, size = 10): Detection => ({ box: [x, y, x + size, y + size], score, cls });
 
-  it("drop a lower-scoring box of the same class that overlaps a kept one (NMS), keep other classes and distant boxes", () => {
+  it("keep the boxes above the threshold, then drop any that overlaps a better kept one, whatever its class (NMS)", () => {
+    // Shifted by 1 of 10 pixels: IoU 90/110 = 0.82, suppressed; the distant box stays; 0.1 is under any threshold here.
     const dets = [box(0, 0, 0.6, 1), box(1, 0, 0.9, 1), box(1, 0, 0.8, 2), box(50, 50, 0.3, 1), box(0, 0, 0.1, 1)];
-    expect(detectionsAbove(dets, 0.2)).toEqual([box(1, 0, 0.9, 1), box(1, 0, 0.8, 2), box(50, 50, 0.3, 1)]);
-    expect(detectionsAbove(dets, 0.5).map((d) => d.score)).toEqual([0.9, 0.8]);
-    // Below the NMS overlap threshold (IoU 0.25 < 0.5) both stay.
+    expect(detectionsAbove(dets, 0.2)).toEqual([box(1, 0, 0.9, 1), box(50, 50, 0.3, 1)]);
+    expect(detectionsAbove(dets, 0.5)).toEqual([box(1, 0, 0.9, 1)]);
+    // The threshold applies before NMS: at 0.95 nothing is left to suppress anything.
+    expect(detectionsAbove(dets, 0.95)).toEqual([]);
+    // Shifted by 6 of 10: IoU 40/160 = 0.25 < 0.4, both stay; by 4: IoU 60/140 = 0.43, the second goes.
     expect(nonMaxSuppression([box(0, 0, 0.9, 1), box(6, 0, 0.8, 1)])).toHaveLength(2);
+    expect(nonMaxSuppression([box(0, 0, 0.9, 1), box(4, 0, 0.8, 3)])).toEqual([box(0, 0, 0.9, 1)]);
   });
 
   it("count found, of and extra boxes and say it in words", () => {
