@@ -200,6 +200,7 @@ function PlaygroundView({
             <div className={dim(shown)}>
               <BitstreamPanel
                 result={shown.run}
+                jpegBytes={shown.jpegBytes}
                 names={{ model: manifest.id, split: manifest.splits[shown.run.split].id, rate: manifest.splits[shown.run.split].rates[shown.run.rate].id }}
               />
             </div>

@@ -65,6 +65,8 @@ export type LoadState =
 
 export interface ShownResult {
   run: RunResult;
+  /** The input's size as JPEG: from the run, or asked for once per input after its first result; null until then. */
+  jpegBytes: number | null;
   /** The head's output for this input and split (kept by the page across rate levels). */
   features: PlainTensor[];
   pixels: Uint8Array;
@@ -126,6 +128,8 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   private warmSplits = new Set<string>();
   private readonly features = new WeakMap<Uint8Array, Map<string, PlainTensor[]>>();
   private readonly samplePixels = new Map<string, Promise<Uint8Array>>();
+  /** Per input (by its pixels array): its JPEG size once known, or the request for it. */
+  private readonly jpegSizes = new WeakMap<Uint8Array, number | Promise<void>>();
   private gesture: { pushed: boolean } | null = null;
   private unlistenPop: (() => void) | null = null;
 
@@ -327,7 +331,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     this.warmSplits = new Set();
     this.set({ load: { kind: "loading", model: id, progress: null } });
     const current = () => gen === this.gen && modelGen === this.modelGen && worker === this.worker;
-    const out = await worker.call("load-model", { model: id }, (progress) => {
+    const out = await worker.call("load-model", { model: id, prefetch: this.indices() ?? undefined }, (progress) => {
       if (current()) this.set({ load: { kind: "loading", model: id, progress } });
     });
     if (!current()) return;
@@ -376,15 +380,24 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     this.maybeRun();
   }
 
+  /** The current split point and rate level as indices into the current model's manifest, if both exist. */
+  private indices(): { split: number; rate: number } | null {
+    const { files, settings } = this.state;
+    if (!files || !settings) return null;
+    const split = files.manifest.splits.findIndex((s) => s.id === settings.split);
+    const rate = split >= 0 ? files.manifest.splits[split].rates.findIndex((r) => r.id === settings.rate) : -1;
+    return rate >= 0 ? { split, rate } : null;
+  }
+
   /** Runs the current settings on the current input once the model is ready; a newer run makes older answers moot. */
   private maybeRun(): void {
     const { files, settings, input, load } = this.state;
     if (!files || !settings || !input || !this.worker) return;
     const m = files.manifest;
     if (load.kind !== "ready" || load.model !== m.id || input.model !== m.id || input.sample !== settings.sample) return;
-    const split = m.splits.findIndex((s) => s.id === settings.split);
-    const rate = split >= 0 ? m.splits[split].rates.findIndex((r) => r.id === settings.rate) : -1;
-    if (rate < 0) return;
+    const at = this.indices();
+    if (!at) return;
+    const { split, rate } = at;
     const token = ++this.token;
     const key = `${m.id}|${settings.split}`;
     const cached = this.features.get(input.pixels)?.get(key);
@@ -411,8 +424,27 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
         perInput.set(key, features);
       }
       this.warmSplits.add(settings.split);
-      this.set({ running: null, problem: null, result: { run, features: features!, pixels, sample } });
+      const known = run.jpegBytes ?? this.jpegSizes.get(pixels);
+      this.set({ running: null, problem: null, result: { run, features: features!, pixels, sample, jpegBytes: typeof known === "number" ? known : null } });
+      if (known === undefined) this.askJpegSize(m.id, pixels);
     });
+  }
+
+  /** The JPEG size costs the worker as much as a rate change: asked for after the first result, not before it. */
+  private askJpegSize(model: string, pixels: Uint8Array): void {
+    const worker = this.worker;
+    if (!worker) return;
+    const gen = this.gen;
+    const request = worker.call("baselines", { model, pixels: pixels.slice() }).then((out) => {
+      if (!out.ok) {
+        this.jpegSizes.delete(pixels);
+        return;
+      }
+      this.jpegSizes.set(pixels, out.value.jpegBytes);
+      const r = this.state.result;
+      if (gen === this.gen && r && r.pixels === pixels) this.set({ result: { ...r, jpegBytes: out.value.jpegBytes } });
+    });
+    this.jpegSizes.set(pixels, request);
   }
 }
 

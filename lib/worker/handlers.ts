@@ -8,7 +8,7 @@ import { runCodecRoundTrip, sumAndMse, validateDemoParams } from "./codec-demo";
 import { counters } from "./counters";
 import { Cancelled, LoadError, listModels, loadedModelIds, modelFiles } from "./model-store";
 import type { Progress } from "./playground-protocol";
-import { BadInput, decodeFile, pageSlot, runImage, runLevels, StaleRun } from "./playground-run";
+import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runLevels, StaleRun } from "./playground-run";
 import type { ParamsOf, RequestType, ResultOf } from "./protocol";
 
 /** A throw that carries a ready sentence and a protocol error code. */
@@ -79,7 +79,7 @@ export const handlers: Handlers = {
     if (typeof params.model !== "string") throw new RequestError("bad-request", "Which model? The request names none.");
     const { backend: name } = await ensureBackend();
     const t0 = performance.now();
-    await translated(() => pageSlot.use(params.model, (p) => ctx.progress(p)));
+    await translated(() => pageSlot.use(params.model, (p) => ctx.progress(p), params.prefetch));
     return { backend: name, loadMs: performance.now() - t0 };
   },
 
@@ -92,6 +92,11 @@ export const handlers: Handlers = {
   async "run-levels"(params) {
     await ensureBackend();
     return translated(() => runLevels(params));
+  },
+
+  async baselines(params) {
+    await ensureBackend();
+    return translated(() => inputBaselines(params));
   },
 
   async "decode-bitstream"(params) {

@@ -156,14 +156,42 @@ interface Slot {
 
 const slots = new Map<string, Slot>();
 
-async function open(id: string, signal: AbortSignal, progress: (p: Progress) => void): Promise<LoadedModel> {
+/** A rate level to load while the backbone downloads (the one the page will run first). */
+export interface Prefetch {
+  split: number;
+  rate: number;
+}
+
+async function open(id: string, signal: AbortSignal, progress: (p: Progress) => void, prefetch?: Prefetch): Promise<LoadedModel> {
   progress({ phase: "manifest", what: "the model description", fraction: null });
   const { manifest, folder } = await loadManifest(await entryOf(id));
-  const backbone = await fetchBackbone(manifest, folder, signal, (phase, fraction) =>
-    progress(phase === "weights" ? { phase, what: "the backbone weights", fraction } : { phase, what: "building the model", fraction }),
-  );
   const files = folderSource(folder);
   const rates = new Map<string, Promise<LoadedRate>>();
+  const loadRateOnce = (split: number, rate: number): Promise<LoadedRate> => {
+    const key = `${split}/${rate}`;
+    let p = rates.get(key);
+    if (!p) {
+      const found = findRate(manifest, split, rate);
+      if (!found) return Promise.reject(new LoadError(`Model ${manifest.id} has no split ${split} with rate level ${rate}.`));
+      p = loadRate(files, found.split, found.rate).catch((e: unknown) => {
+        throw e instanceof LoadError ? e : new LoadError(`The bottleneck unit for ${found.split.label}, ${found.rate.id} is unusable: ${String(e)}`);
+      });
+      p.catch(() => rates.delete(key));
+      rates.set(key, p);
+    }
+    return p;
+  };
+  // The first rate level's units (a few small files) download alongside the backbone's weights.
+  if (prefetch && findRate(manifest, prefetch.split, prefetch.rate)) loadRateOnce(prefetch.split, prefetch.rate).catch(() => {});
+  let backbone: Backbone;
+  try {
+    backbone = await fetchBackbone(manifest, folder, signal, (phase, fraction) =>
+      progress(phase === "weights" ? { phase, what: "the backbone weights", fraction } : { phase, what: "building the model", fraction }),
+    );
+  } catch (e) {
+    for (const r of rates.values()) r.then(disposeRate, () => {});
+    throw e;
+  }
   const ran = new Set<number>();
   const sessions = new SessionStore(manifest, backbone);
   let disposed = false;
@@ -174,18 +202,7 @@ async function open(id: string, signal: AbortSignal, progress: (p: Progress) => 
     sessions,
     rate(split, rate) {
       if (disposed) return Promise.reject(new Error(`model ${id} is no longer loaded`));
-      const key = `${split}/${rate}`;
-      let p = rates.get(key);
-      if (!p) {
-        const found = findRate(manifest, split, rate);
-        if (!found) return Promise.reject(new LoadError(`Model ${manifest.id} has no split ${split} with rate level ${rate}.`));
-        p = loadRate(files, found.split, found.rate).catch((e: unknown) => {
-          throw e instanceof LoadError ? e : new LoadError(`The bottleneck unit for ${found.split.label}, ${found.rate.id} is unusable: ${String(e)}`);
-        });
-        p.catch(() => rates.delete(key));
-        rates.set(key, p);
-      }
-      return p;
+      return loadRateOnce(split, rate);
     },
     firstRunOf(split) {
       const first = !ran.has(split);
@@ -206,12 +223,12 @@ async function open(id: string, signal: AbortSignal, progress: (p: Progress) => 
  * A reference to model `id`, loading it if no one holds it. Progress reaches `onProgress` until it has loaded.
  * Releasing the last reference disposes the model, or cancels its load if it is still loading.
  */
-export function acquireModel(id: string, onProgress?: (p: Progress) => void): ModelHandle {
+export function acquireModel(id: string, onProgress?: (p: Progress) => void, prefetch?: Prefetch): ModelHandle {
   let slot = slots.get(id);
   if (!slot) {
     const abort = new AbortController();
     const listeners = new Set<(p: Progress) => void>();
-    const model = open(id, abort.signal, (p) => listeners.forEach((l) => l(p)));
+    const model = open(id, abort.signal, (p) => listeners.forEach((l) => l(p)), prefetch);
     const mine: Slot = { refs: 0, abort, model, listeners };
     slot = mine;
     slots.set(id, mine);
@@ -258,10 +275,10 @@ export class ModelSlot {
    * The slot's model, switching to `id` if it holds another. A switch releases the other at once: a load still
    * under way is cancelled (its caller gets Cancelled) unless someone else holds that model too.
    */
-  async use(id: string, onProgress?: (p: Progress) => void): Promise<LoadedModel> {
+  async use(id: string, onProgress?: (p: Progress) => void, prefetch?: Prefetch): Promise<LoadedModel> {
     if (this.held?.id !== id) {
       this.held?.handle.release();
-      this.held = { id, handle: acquireModel(id, onProgress) };
+      this.held = { id, handle: acquireModel(id, onProgress, prefetch) };
     }
     const mine = this.held!;
     try {

@@ -63,6 +63,11 @@ export interface ModelFiles {
   samples: Sample[];
 }
 
+export interface LoadModelParams extends ModelParams {
+  /** The split point and rate level (indices) the page will run first: their units load alongside the weights. */
+  prefetch?: { split: number; rate: number };
+}
+
 export interface LoadModelResult {
   backend: BackendName;
   loadMs: number;
@@ -147,12 +152,19 @@ export interface RunResult {
   inputPixels: number;
   /** Bytes the split tensors take as raw float32. */
   float32Bytes: number;
-  /** This image as a JPEG (what "send the input" would cost). */
-  jpegBytes: number;
+  /** This image as a JPEG (what "send the input" would cost), once known: the page asks for it with "baselines". */
+  jpegBytes: number | null;
   jpegQuality: number;
   /** tf.memory().numTensors after the run, everything disposed. */
   numTensors: number;
   counters: WorkerCounters;
+}
+
+export type BaselinesParams = Pick<InputParams, "model" | "pixels">;
+
+export interface BaselinesResult {
+  jpegBytes: number;
+  jpegQuality: number;
 }
 
 /** Every rate level of one split point on one input, reusing the head's output: a live RD curve. */

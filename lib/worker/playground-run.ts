@@ -25,6 +25,7 @@ import {
   LATENT_CHANNELS_SHOWN,
   type DecodeResult,
   type InputParams,
+  type BaselinesResult,
   type LatentSummary,
   type LevelResult,
   type Prediction,
@@ -199,7 +200,7 @@ export async function runUnits(
   const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
   try {
     const unsplitWasCached = session.hasUnsplit();
-    const unsplit = await session.unsplit(coldStart);
+    const unsplit = await session.unsplit(loaded.split, coldStart);
     const features = head.plain();
     const reconstruction = server.reconstruction.map((r) => r.dataSync() as Float32Array);
     const all = concat(features.map((f) => f.data));
@@ -229,7 +230,7 @@ export async function runUnits(
       measuredCold: { head: head.cold, unsplit: unsplit.cold },
       inputPixels: manifest.input.height * manifest.input.width,
       float32Bytes: all.length * 4,
-      jpegBytes: session.jpegBytes(),
+      jpegBytes: session.knownJpegBytes(),
       jpegQuality: JPEG_QUALITY,
       numTensors: 0, // filled in by the caller once everything is disposed
       counters: snapshot(), // completed by the caller
@@ -271,9 +272,24 @@ export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
         tf.dispose([...server.reconstruction, ...server.outputs]);
       }
     }
-    const unsplit = await session.unsplit();
+    const unsplit = await session.unsplit(split);
     return { token: p.token, model: manifest.id, split: p.split, levels, unsplit: predictionOf(manifest, unsplit.out), counters: snapshot() };
   });
+}
+
+/** What sending the input itself would cost: its JPEG size, computed once per input, apart from the runs. */
+export async function inputBaselines(p: Pick<InputParams, "model" | "pixels">): Promise<BaselinesResult> {
+  const handle = await pageSlot.hold(p.model);
+  try {
+    const session = handle.model.sessions.acquire(checkPixels(handle.model.manifest, p.pixels));
+    try {
+      return { jpegBytes: session.jpegBytes(), jpegQuality: JPEG_QUALITY };
+    } finally {
+      handle.model.sessions.release(session);
+    }
+  } finally {
+    handle.release();
+  }
 }
 
 /**

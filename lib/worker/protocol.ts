@@ -9,8 +9,11 @@
  */
 import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
 import type {
+  BaselinesParams,
+  BaselinesResult,
   DecodeParams,
   DecodeResult,
+  LoadModelParams,
   LoadModelResult,
   MemoryResult,
   ModelFiles,
@@ -73,9 +76,10 @@ export interface Requests {
   "codec-demo": { params: CodecDemoParams; result: CodecDemoResult };
   models: { params: Record<string, never>; result: ModelsResult };
   "open-model": { params: ModelParams; result: ModelFiles };
-  "load-model": { params: ModelParams; result: LoadModelResult };
+  "load-model": { params: LoadModelParams; result: LoadModelResult };
   run: { params: RunParams; result: RunResult };
   "run-levels": { params: RunLevelsParams; result: RunLevelsResult };
+  baselines: { params: BaselinesParams; result: BaselinesResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
 }

@@ -1,8 +1,8 @@
 /**
  * A session per input: what a run of one image computes that no rate level changes, computed once and kept while
- * the input is in use: the input tensor, the unsplit model's output, the head's output at each split point (as
- * tensors for the BU encoder and, once asked for, as plain arrays for the page), and the input's size as JPEG
- * (encoded once, never decoded). A rate change then runs only BU encoder -> coder -> decoder -> BU decoder -> tail.
+ * the input is in use: the input tensor, the head's output at each split point (as tensors for the BU encoder and,
+ * once asked for, as plain arrays for the page), the unsplit model's output (the tail of the first head output),
+ * and the input's size as JPEG (encoded once, never decoded, asked for apart from the runs). A rate change then runs only BU encoder -> coder -> decoder -> BU decoder -> tail.
  *
  * Sessions are keyed by a hash of the pixels, so the page needs no ids: the same pixels find the same session.
  * A store keeps the last few inputs of one loaded model; a session in use by a run is never evicted.
@@ -96,16 +96,21 @@ export class InputSession {
     return p;
   }
 
-  /** The unsplit model's first output, computed on first request (`cold`: by the first run after loading). */
-  unsplit(cold = false): Promise<{ out: Float32Array; ms: number; cold: boolean }> {
+  /**
+   * The unsplit model's first output, computed on first request as the tail of the head's output at `split` (the
+   * same computation as the whole model: Backbone's tail(head(x)) is predict(x)), so the head runs once for both.
+   * Its time is the head's plus that tail's. `cold`: computed by the first run after loading.
+   */
+  unsplit(split: SplitPoint, cold = false): Promise<{ out: Float32Array; ms: number; cold: boolean }> {
     if (!this.unsplitOut) {
       counters.unsplitRuns++;
       this.unsplitOut = (async () => {
+        const head = await this.head(split, cold);
         const t = performance.now();
-        const outputs = this.backbone.predict(this.x);
+        const outputs = this.backbone.tail(head.features, split.tensors);
         try {
           const out = new Float32Array(await outputs[0].data());
-          return { out, ms: performance.now() - t, cold };
+          return { out, ms: head.ms + performance.now() - t, cold: cold || head.cold };
         } finally {
           tf.dispose(outputs);
         }
@@ -113,6 +118,11 @@ export class InputSession {
       this.unsplitOut.catch(() => (this.unsplitOut = null));
     }
     return this.unsplitOut;
+  }
+
+  /** The JPEG size if it has been computed (see jpegBytes), else null. */
+  knownJpegBytes(): number | null {
+    return this.jpeg;
   }
 
   /** The input's size as a JPEG at JPEG_QUALITY (what sending the image instead would cost). */

@@ -135,6 +135,23 @@ describe("the playground controller", () => {
     await t.answerRun();
     expect(currentResult(t.c.getState())?.run.rate).toBe(1);
     expect(t.c.getState().running).toBeNull();
+    // The input's JPEG size is asked for after its first result, once.
+    expect(t.c.getState().result?.jpegBytes).toBeNull();
+    await t.answer("baselines", () => ({ jpegBytes: 321, jpegQuality: 75 }));
+    expect(t.c.getState().result?.jpegBytes).toBe(321);
+    t.c.change({ rate: "r2" });
+    await t.answerRun();
+    expect(t.c.getState().result?.jpegBytes).toBe(321);
+    expect(t.pending("baselines")).toHaveLength(0);
+  });
+
+  it("asks the worker to load the first rate level's units along with the weights", async () => {
+    const t = setup("?model=digits&split=b&rate=r2");
+    t.c.start();
+    await t.answer("init", () => ({ backend: "wasm", failures: [], tfVersion: "4.22.0" }));
+    await t.answer("models", () => ({ models: [{ id: "digits", name: "Digits", task: "classification", inputChannels: 1 }] }));
+    await t.answer("open-model", () => FILES.digits);
+    expect(t.pending("load-model")[0].params).toEqual({ model: "digits", prefetch: { split: 1, rate: 2 } });
   });
 
   it("says what it replaced in the address", async () => {
