@@ -4,7 +4,7 @@
  * @vladmandic/human feeds CenterNet. So a gallery photo is the same model input here as in the page.
  */
 import type * as tfNs from "@tensorflow/tfjs";
-import { decodeJpegRgba } from "@/lib/image/decode-jpeg";
+import { decodeJpegNode } from "@/lib/image/jpeg-node";
 import { prepareImage } from "@/lib/image/prepare";
 
 export interface RgbImage {
@@ -33,7 +33,7 @@ export interface PhotoIndex {
 }
 
 export function decodeJpeg(bytes: Uint8Array): RgbImage {
-  const { width, height, data } = decodeJpegRgba(bytes);
+  const { width, height, data } = decodeJpegNode(bytes);
   const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = data[4 * i + k];
   return { width, height, pixels };
