@@ -91,7 +91,8 @@ for (const entry of registry.models) {
     splits[split.id] = { rate: rate.id, msPerStage, splitMs: +median(splitMs).toFixed(3), unsplitMs: +median(unsplitMs).toFixed(3), ratio: +ratio.toFixed(3) };
     if (!json)
       console.log(
-        `${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
+        `${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms ` +
+          `vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
         msPerStage,
       );
     disposeRate(loaded);

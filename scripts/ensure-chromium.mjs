@@ -24,12 +24,14 @@ export function chromiumPlan({ path, exists, customPath, isRoot, isDebian }) {
   if (isDebian) {
     return {
       action: "instruct",
-      message: `The end-to-end tests need Chromium at ${path}, which is missing. Install it with:\n\n  sudo apt-get update && sudo apt-get install -y chromium\n`,
+      message: `The end-to-end tests need Chromium at ${path}, which is missing. Install it with:\n\n  sudo ${APT_INSTALL.replace("&& ", "&& sudo ")}\n`,
     };
   }
   return {
     action: "instruct",
-    message: `The end-to-end tests need Chromium at ${path}, which is missing. Install Chromium with your system's package manager and set CHROMIUM_PATH to its binary.`,
+    message:
+      `The end-to-end tests need Chromium at ${path}, which is missing. ` +
+      "Install Chromium with your system's package manager and set CHROMIUM_PATH to its binary.",
   };
 }
 

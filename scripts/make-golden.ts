@@ -16,7 +16,8 @@ for (const f of await readdir(GOLDEN_DIR)) if (f.endsWith(".bin")) await rm(path
 for (const r of runs) await writeFile(path.join(GOLDEN_DIR, r.case.file), r.stream);
 const index: GoldenIndex = {
   comment:
-    "Whole bitstreams of fixed inputs, one per model and split point at its middle rate level, checked byte for byte by tests/unit/golden/golden-vectors.test.ts. " +
+    "Whole bitstreams of fixed inputs, one per model and split point at its middle rate level, " +
+    "checked byte for byte by tests/unit/golden/golden-vectors.test.ts. " +
     "Regenerate with the command below after changing a model's units or backbone on purpose.",
   command: REGENERATE,
   node: process.version,
