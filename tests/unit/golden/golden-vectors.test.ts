@@ -25,7 +25,8 @@ describe("golden vectors", () => {
   it("cover every model and split point the manifests name, at its middle rate level", () => {
     expect(
       runs.map((r) => name(r.case)),
-      `the models' split points or rate levels changed since the golden vectors were made; if on purpose, run \`${REGENERATE}\` and commit tests/fixtures/golden/`,
+      `the models' split points or rate levels changed since the golden vectors were made; ` +
+        `if on purpose, run \`${REGENERATE}\` and commit tests/fixtures/golden/`,
     ).toEqual(index.cases.map(name));
     expect(index.cases.map((c) => c.model)).toEqual(expect.arrayContaining(["digits", "centernet"]));
   });
