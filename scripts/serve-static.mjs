@@ -44,6 +44,7 @@ const MIME = {
 const TEXT = MIME[".txt"];
 /** Bytes read before answering, so that a file which cannot be read gets a 500 instead of a cut-off 200. */
 const FIRST_CHUNK = 64 * 1024;
+const CLIENT_GONE = new Set(["ERR_STREAM_PREMATURE_CLOSE", "EPIPE", "ECONNRESET"]);
 
 function parseArgs(argv) {
   const { values } = parseNodeArgs({
@@ -163,7 +164,8 @@ async function sendFile(req, res, path) {
     handle = null; // the stream owns the file now and closes it however it ends
     res.write(first.subarray(0, bytesRead));
     pipeline(rest, res, (err) => {
-      if (err && err.code !== "ERR_STREAM_PREMATURE_CLOSE") console.error(`serve-static: ${path}: ${err.message}`);
+      // A client that goes away mid-download is normal; anything else (a read error after the headers) is worth a line.
+      if (err && !CLIENT_GONE.has(err.code)) console.error(`serve-static: ${path}: ${err.message}`);
     });
   } finally {
     await handle?.close().catch(() => {});
