@@ -13,6 +13,7 @@ import {
 } from "@/lib/view/detections";
 import { formatFixed } from "./format";
 import { PixelImage } from "./pixel-image";
+import { AgreementBadge } from "./agreement-badge";
 
 const SIZE = 288;
 
@@ -133,16 +134,7 @@ export function DetectionView({
         <span className="font-mono text-xs tabular-nums">{formatFixed(threshold * 100, 0)} %</span>
       </div>
       <p>
-        <span
-          data-testid="agreement"
-          data-value={agreementText(a)}
-          data-found={a.found}
-          data-of={a.of}
-          data-extra={a.extra}
-          className={`rounded-full px-2.5 py-0.5 text-sm font-medium ${all ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}
-        >
-          {agreementText(a)}
-        </span>
+        <AgreementBadge agree={all} label={agreementText(a)} counts={{ found: a.found, of: a.of, extra: a.extra }} />
         <span className="ml-2 text-sm text-zinc-600 dark:text-zinc-400">
           of the unsplit model&apos;s boxes, the split model finds the same class at IoU ≥ 0.5
           {a.extra > 0 ? `; "extra" are its boxes that match none of them` : ""}
