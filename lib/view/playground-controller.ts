@@ -283,6 +283,11 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     });
   }
 
+  /** No backend: that failure stays on the page (with its Retry) whatever else arrives. */
+  private backendFailed(): boolean {
+    return this.state.load.kind === "failed" && this.state.load.step === "backend";
+  }
+
   private fail(step: Step, error: WorkerError): void {
     if (SILENT.has(error.code)) return;
     // A crashed worker takes everything with it: retrying means a new worker.
@@ -293,7 +298,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const gen = this.gen;
     const worker = this.worker;
     if (!worker) return;
-    this.set({ load: { kind: "starting" } });
+    if (!this.backendFailed()) this.set({ load: { kind: "starting" } });
     const out = await worker.call("models", {});
     if (gen !== this.gen) return;
     if (!out.ok) return this.fail("models", out.error);
@@ -307,7 +312,8 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const modelGen = ++this.modelGen;
     const worker = this.worker;
     if (!worker) return;
-    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null, load: { kind: "loading", model: id, progress: null } });
+    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null });
+    if (!this.backendFailed()) this.set({ load: { kind: "loading", model: id, progress: null } });
     const out = await worker.call("open-model", { model: id });
     if (gen !== this.gen || modelGen !== this.modelGen) return;
     if (!out.ok) return this.fail("files", out.error);

@@ -241,6 +241,20 @@ describe("the playground controller", () => {
     expect(t.workers).toHaveLength(1);
   });
 
+  it("keeps a backend failure on the page while the model list arrives, and Retry starts a new worker", async () => {
+    const t = setup();
+    t.c.start();
+    await t.fail("init", { code: "no-backend", message: "No TensorFlow.js backend works in this browser (webgl: no; wasm: no; cpu: no)." });
+    await t.answer("models", () => ({ models: [{ id: "digits", name: "Digits", task: "classification", inputChannels: 1 }] }));
+    await t.answer("open-model", () => FILES.digits);
+    expect(t.c.getState().load).toMatchObject({ kind: "failed", step: "backend" });
+    t.c.retry();
+    expect(t.workers).toHaveLength(2);
+    await t.answer("init", () => ({ backend: "cpu", failures: [], tfVersion: "4.22.0" }));
+    await t.answer("load-model", () => ({ backend: "cpu", loadMs: 1 }));
+    expect(t.c.getState().load).toMatchObject({ kind: "ready" });
+  });
+
   it("starts a new worker for another backend and loads the model there", async () => {
     const t = setup();
     await t.boot();
