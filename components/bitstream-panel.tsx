@@ -12,9 +12,9 @@ function times(ratio: number): string {
   return `${x >= 10 ? formatFixed(x, 0) : formatFixed(x, 1)}× ${ratio >= 1 ? "smaller" : "larger"}`;
 }
 
-function statsOf(r: RunResult): Stat[] {
+function statsOf(r: RunResult, jpegBytes: number | null): Stat[] {
   const bytes = r.bitstream.length;
-  const symbols = r.symbols.reduce((n, s) => n + s.data.length, 0);
+  const symbols = r.symbolCount;
   return [
     {
       label: "Bitstream size",
@@ -51,18 +51,31 @@ function statsOf(r: RunResult): Stat[] {
       testId: "ratio-float32",
       raw: r.float32Bytes / bytes,
     },
-    {
-      label: "Versus the input as JPEG",
-      value: times(r.jpegBytes / bytes),
-      note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(r.jpegBytes)} bytes`,
-      testId: "ratio-jpeg",
-      raw: r.jpegBytes / bytes,
-    },
+    jpegBytes === null
+      ? { label: "Versus the input as JPEG", value: "…", note: `encoding this image as JPEG (quality ${r.jpegQuality})`, testId: "ratio-jpeg", raw: NaN }
+      : {
+          label: "Versus the input as JPEG",
+          value: times(jpegBytes / bytes),
+          note: `this image as JPEG (quality ${r.jpegQuality}): ${formatInt(jpegBytes)} bytes`,
+          testId: "ratio-jpeg",
+          raw: jpegBytes / bytes,
+        },
   ];
 }
 
-/** What crosses the network: the real bitstream's size and first bytes, and a way to take it home. */
-export function BitstreamPanel({ result, names }: { result: RunResult; names: { model: string; split: string; rate: string } }) {
+/**
+ * What crosses the network: the real bitstream's size and first bytes, and a way to take it home. `jpegBytes`: the
+ * input's size as JPEG, null while the worker is still encoding it.
+ */
+export function BitstreamPanel({
+  result,
+  jpegBytes,
+  names,
+}: {
+  result: RunResult;
+  jpegBytes: number | null;
+  names: { model: string; split: string; rate: string };
+}) {
   const urls = useRef<string[]>([]);
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
   const download = () => {
@@ -82,7 +95,7 @@ export function BitstreamPanel({ result, names }: { result: RunResult; names: { 
   };
   return (
     <div className="space-y-3">
-      <StatList stats={statsOf(result)} />
+      <StatList stats={statsOf(result, jpegBytes)} />
       <HexBytes bytes={result.bitstream} />
       <button
         type="button"

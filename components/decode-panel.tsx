@@ -1,26 +1,27 @@
 "use client";
 
 import { useState } from "react";
-import type { ModelManifest } from "@/lib/models/manifest";
-import type { WorkerClient } from "@/lib/worker/client";
+import type { Outcome } from "@/lib/worker/protocol";
 import type { DecodeResult } from "@/lib/worker/playground-protocol";
 import { MAX_STREAM_BYTES } from "@/lib/view/stream-file";
 import { ErrorMessage } from "./error-message";
 import { formatFixed, formatInt } from "./format";
-import { topK } from "./prediction-view";
+
+/** The worker's decoder: a bitstream file's bytes in, the server side's answer (named) out. */
+export type DecodeFn = (bytes: Uint8Array) => Promise<Outcome<DecodeResult>>;
 
 function formatMegabytes(bytes: number): string {
   return `${formatFixed(bytes / (1024 * 1024), 1)} MB`;
 }
 
 /** The edge server on its own: a .bin file in, the BU decoder and tail run, a prediction out. */
-export function DecodePanel({ client, manifest }: { client: WorkerClient | null; manifest: ModelManifest | null }) {
+export function DecodePanel({ decode: decodeBytes }: { decode: DecodeFn | null }) {
   const [state, setState] = useState<
     { kind: "idle" } | { kind: "busy"; name: string } | { kind: "done"; name: string; r: DecodeResult } | { kind: "error"; name: string; message: string }
   >({ kind: "idle" });
 
   const decode = async (file: File | undefined) => {
-    if (!file || !client) return;
+    if (!file || !decodeBytes) return;
     const fail = (message: string) => setState({ kind: "error", name: file.name, message });
     // No valid stream is larger than the container allows, so a larger file is refused unread.
     if (file.size > MAX_STREAM_BYTES) {
@@ -36,26 +37,15 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
       fail(`the file could not be read (${e instanceof Error ? e.name : String(e)}); it may have been moved or changed since it was chosen. Choose it again.`);
       return;
     }
-    const out = await client.call("decode-bitstream", { bytes });
+    const out = await decodeBytes(bytes);
     if (out.ok) setState({ kind: "done", name: file.name, r: out.value });
     // A worker replaced mid-decode (another backend) answers "terminated": nothing to show, but no "Decoding..." forever.
     else if (out.error.code === "terminated") setState({ kind: "idle" });
     else fail(out.error.message);
   };
 
-  const answer = (r: DecodeResult): { label: string; p: number } => {
-    const classes = manifest?.id === r.model ? manifest.classes : [];
-    if (r.detections.length || !r.probs.length) {
-      const d = r.detections[0];
-      return d ? { label: classes[d.cls] ?? String(d.cls), p: d.score } : { label: "nothing", p: 0 };
-    }
-    const top = topK(r.probs, 1)[0];
-    return { label: classes[top.index] ?? String(top.index), p: top.p };
-  };
-  const names = (r: DecodeResult) => {
-    const s = manifest?.id === r.model ? manifest.splits[r.split] : undefined;
-    return `${r.model}, ${s?.label ?? `split ${r.split}`}, ${s?.rates[r.rate]?.id ?? `rate ${r.rate}`}`;
-  };
+  const answer = (r: DecodeResult): { label: string; p: number } => r.top ?? { label: "nothing", p: 0 };
+  const names = (r: DecodeResult) => `${r.modelName}, ${r.split.label}, rate level ${r.rate.id} (${r.rate.label})`;
   return (
     <div className="space-y-3">
       <label className="block text-sm font-medium" htmlFor="decode-bitstream">
@@ -65,7 +55,7 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
         id="decode-bitstream"
         type="file"
         accept=".bin,application/octet-stream"
-        disabled={!client}
+        disabled={!decodeBytes}
         className="block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-200 file:px-3 file:py-1.5 dark:file:bg-zinc-800 dark:file:text-zinc-100"
         onChange={(e) => {
           void decode(e.currentTarget.files?.[0]);
@@ -86,7 +76,7 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
             <strong data-testid="decoded-class" data-value={answer(state.r).label}>
               {answer(state.r).label}
             </strong>{" "}
-            ({formatFixed(answer(state.r).p * 100, 1)} %{state.r.detections.length > 1 ? `, and ${state.r.detections.length - 1} more detections` : ""}).
+            ({formatFixed(answer(state.r).p * 100, 1)} %{state.r.detections > 1 ? `, and ${state.r.detections - 1} more detections` : ""}).
           </p>
           <p className="mt-1 text-xs text-zinc-500">
             rANS decode {formatFixed(state.r.ms.entropyDecode, 1)} ms, BU decoder {formatFixed(state.r.ms.buDecoder, 1)} ms, tail{" "}

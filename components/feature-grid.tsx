@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import { minMax, viridisGradient } from "@/lib/view/colormap";
 import type { PlainTensor } from "@/lib/worker/playground-protocol";
 import { ChannelCanvas, ColorLegend } from "./channel-canvas";
@@ -8,13 +8,18 @@ import { ChannelCanvas, ColorLegend } from "./channel-canvas";
 const MAX_CHANNELS = 64;
 
 /**
- * The channels of a split tensor as a grid of small images on one shared colour scale; a click (or Enter)
- * enlarges a channel and shows its range and the value under the pointer. A flat [1, 1, C] tensor is shown
- * as one strip of C cells.
+ * The channels of a split tensor as a grid of small images, on one shared colour scale or (option "Per-channel
+ * scale") each on its own range, where channels of very different magnitudes would otherwise look blank; a click
+ * (or Enter) enlarges a channel and shows its range and the value under the pointer. A flat [1, 1, C] tensor is
+ * shown as one strip of C cells. Memoised: a rate change keeps the same tensor, and the grid is not redrawn.
  */
-export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; title: string; scale?: [number, number] }) {
+export const FeatureGrid = memo(function FeatureGrid({ tensor, title, detail }: { tensor: PlainTensor; title: string; detail?: string }) {
   const [h, w, c] = tensor.shape;
-  const [lo, hi] = useMemo(() => scale ?? minMax(tensor.data), [scale, tensor.data]);
+  const [lo, hi] = useMemo(() => minMax(tensor.data), [tensor.data]);
+  const [perChannel, setPerChannel] = useState(false);
+  const ranges = useMemo(() => (perChannel ? Array.from({ length: c }, (_, k) => minMax(tensor.data, k, c)) : null), [perChannel, tensor.data, c]);
+  const rangeOf = (k: number): [number, number] => ranges?.[k] ?? [lo, hi];
+  const checkboxId = useId();
   const [picked, setPicked] = useState<number | null>(null);
   const [hover, setHover] = useState<{ x: number; y: number; v: number } | null>(null);
 
@@ -24,6 +29,7 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
       <figure className="space-y-2">
         <figcaption className="text-sm font-medium">
           {title} <span className="font-normal text-zinc-500">(a vector of {c} values)</span>
+          {detail ? <span className="block font-mono text-xs font-normal text-zinc-500">{detail}</span> : null}
         </figcaption>
         <ChannelCanvas
           data={strip.data}
@@ -53,7 +59,12 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
           ({h} × {w} × {c}
           {shown < c ? `, first ${shown} channels` : ""})
         </span>
+        {detail ? <span className="block font-mono text-xs font-normal text-zinc-500">{detail}</span> : null}
       </figcaption>
+      <label htmlFor={checkboxId} className="flex items-center gap-1.5 text-xs">
+        <input id={checkboxId} type="checkbox" checked={perChannel} onChange={(e) => setPerChannel(e.target.checked)} />
+        Per-channel scale
+      </label>
       <div className="flex flex-wrap gap-1">
         {Array.from({ length: shown }, (_, k) => (
           <button
@@ -64,19 +75,23 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
             onClick={() => setPicked(sel === k ? null : k)}
             className={`rounded-sm p-px outline-offset-1 ${sel === k ? "ring-2 ring-sky-500" : ""}`}
           >
-            <ChannelCanvas data={tensor.data} shape={tensor.shape} channel={k} lo={lo} hi={hi} size={cell} label={`channel ${k}`} />
+            <ChannelCanvas data={tensor.data} shape={tensor.shape} channel={k} lo={rangeOf(k)[0]} hi={rangeOf(k)[1]} size={cell} label={`channel ${k}`} />
           </button>
         ))}
       </div>
-      <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="shared scale" />
+      {perChannel ? (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">Each channel from its own minimum (dark) to its own maximum (bright).</p>
+      ) : (
+        <ColorLegend lo={lo} hi={hi} gradient={viridisGradient()} label="shared scale" />
+      )}
       {sel !== null && selRange ? (
         <div className="flex flex-wrap items-start gap-3 rounded-md border border-zinc-200 p-2 dark:border-zinc-800">
           <ChannelCanvas
             data={tensor.data}
             shape={tensor.shape}
             channel={sel}
-            lo={lo}
-            hi={hi}
+            lo={rangeOf(sel)[0]}
+            hi={rangeOf(sel)[1]}
             size={168}
             label={`channel ${sel}, enlarged`}
             onHover={setHover}
@@ -105,4 +120,4 @@ export function FeatureGrid({ tensor, title, scale }: { tensor: PlainTensor; tit
       )}
     </figure>
   );
-}
+});

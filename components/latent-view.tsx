@@ -1,11 +1,8 @@
 "use client";
 
-import { useMemo } from "react";
-import { minMax } from "@/lib/view/colormap";
-import type { SymbolHistogram } from "@/lib/worker/playground-protocol";
+import { memo } from "react";
+import type { LatentSummary, SymbolHistogram } from "@/lib/worker/playground-protocol";
 import { ChannelCanvas } from "./channel-canvas";
-
-const MAX_CHANNELS = 16;
 
 /** Bars: how often each symbol occurred (as a fraction); dots: the probability the entropy model gives it. */
 function Histogram({ h, channel }: { h: SymbolHistogram; channel: number }) {
@@ -37,33 +34,34 @@ function Histogram({ h, channel }: { h: SymbolHistogram; channel: number }) {
   );
 }
 
-/** The quantized latent: each channel's symbols as an image, with its histogram against the coder's PMF. */
-export function LatentView({ symbols, histograms, step }: { symbols: { data: Int32Array; shape: number[] }; histograms: SymbolHistogram[]; step: number }) {
-  const [h, w, c] = symbols.shape;
-  const data = useMemo(() => Float32Array.from(symbols.data), [symbols.data]);
-  const [lo, hi] = useMemo(() => minMax(data), [data]);
-  let zeros = 0;
-  for (const s of symbols.data) if (s === 0) zeros++;
-  const shown = Math.min(c, MAX_CHANNELS);
+/**
+ * The quantized latent: each of its first channels' symbols as an image, with its histogram against the coder's
+ * PMF, and figures over all its symbols.
+ */
+export const LatentView = memo(function LatentView({ latent, step }: { latent: LatentSummary; step: number }) {
+  const [h, w, c] = latent.shape;
+  const k = latent.shownChannels;
+  const count = h * w * c;
   return (
     <div className="space-y-2">
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        Latent {h} × {w} × {c}, quantizer step {step}: {symbols.data.length} symbols from {lo} to {hi}, {((zeros / symbols.data.length) * 100).toFixed(0)} %
-        zeros. Bars: this image&apos;s symbol frequencies; line: the entropy model&apos;s probabilities, which the rANS coder uses.
+        Latent {h} × {w} × {c}, quantizer step {step}: {count} symbols from {latent.lo} to {latent.hi}, {((latent.zeros / count) * 100).toFixed(0)} % zeros
+        {k < c ? `; the first ${k} channels shown` : ""}. Bars: this image&apos;s symbol frequencies; line: the entropy model&apos;s probabilities, which the
+        rANS coder uses.
       </p>
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
-        {Array.from({ length: shown }, (_, k) => (
-          <div key={k} className="flex items-center gap-2" data-testid="latent-channel">
-            <span className="w-6 text-right font-mono text-xs text-zinc-500">{k}</span>
+        {Array.from({ length: k }, (_, ch) => (
+          <div key={ch} className="flex items-center gap-2" data-testid="latent-channel">
+            <span className="w-6 text-right font-mono text-xs text-zinc-500">{ch}</span>
             {h * w > 1 ? (
-              <ChannelCanvas data={data} shape={symbols.shape} channel={k} lo={lo} hi={hi} size={48} label={`symbols of channel ${k}`} />
+              <ChannelCanvas data={latent.shown} shape={[h, w, k]} channel={ch} lo={latent.lo} hi={latent.hi} size={48} label={`symbols of channel ${ch}`} />
             ) : (
-              <span className="w-12 text-center font-mono text-xs">{symbols.data[k]}</span>
+              <span className="w-12 text-center font-mono text-xs">{latent.shown[ch]}</span>
             )}
-            <Histogram h={histograms[k]} channel={k} />
+            <Histogram h={latent.histograms[ch]} channel={ch} />
           </div>
         ))}
       </div>
     </div>
   );
-}
+});

@@ -2,23 +2,29 @@
 
 import type { ModelManifest } from "@/lib/models/manifest";
 import type { BackendChoice, ViewSettings } from "@/lib/view/url-state";
-import type { RegistryEntry } from "@/lib/worker/playground-protocol";
+import type { ModelEntry } from "@/lib/worker/playground-protocol";
 import { formatFixed } from "./format";
 
 const field = "flex flex-col gap-1 text-sm";
 const control = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
-/** Model, split point, rate level and backend: each a labelled control whose label is its accessible name. */
+/**
+ * Model, split point, rate level and backend: each a labelled control whose label is its accessible name. A drag
+ * of the rate slider (or a held arrow key) is one gesture: onGesture(true) when it starts, onGesture(false) when it
+ * ends, so the page can make it one history entry.
+ */
 export function PlaygroundControls({
-  registry,
+  models,
   manifest,
   settings,
   onChange,
+  onGesture,
 }: {
-  registry: RegistryEntry[];
+  models: ModelEntry[];
   manifest: ModelManifest;
   settings: ViewSettings;
   onChange: (change: Partial<ViewSettings>) => void;
+  onGesture: (active: boolean) => void;
 }) {
   const split = manifest.splits.find((s) => s.id === settings.split) ?? manifest.splits[0];
   const rateIndex = Math.max(
@@ -33,9 +39,9 @@ export function PlaygroundControls({
           Model
         </label>
         <select id="model-select" className={control} value={settings.model} onChange={(e) => onChange({ model: e.target.value })}>
-          {registry.map((m) => (
+          {models.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.id === manifest.id ? manifest.name : m.id}
+              {m.name}
             </option>
           ))}
         </select>
@@ -66,6 +72,14 @@ export function PlaygroundControls({
           disabled={split.rates.length === 0}
           aria-valuetext={rate ? `${rate.id}: ${rate.label}, step ${rate.step}` : "none"}
           onChange={(e) => onChange({ rate: split.rates[Number(e.target.value)]?.id })}
+          onPointerDown={() => {
+            onGesture(true);
+            // The pointer may be released anywhere on the page.
+            window.addEventListener("pointerup", () => onGesture(false), { once: true });
+          }}
+          onKeyDown={() => onGesture(true)}
+          onKeyUp={() => onGesture(false)}
+          onBlur={() => onGesture(false)}
           className="accent-sky-600"
         />
         <span className="flex justify-between text-xs text-zinc-500">
@@ -79,7 +93,7 @@ export function PlaygroundControls({
           Backend
         </label>
         <select id="backend-select" className={control} value={settings.backend} onChange={(e) => onChange({ backend: e.target.value as BackendChoice })}>
-          <option value="auto">auto (webgl, else wasm, else cpu)</option>
+          <option value="auto">auto (the fastest that works here)</option>
           <option value="webgl">webgl</option>
           <option value="wasm">wasm</option>
           <option value="cpu">cpu</option>

@@ -1,14 +1,14 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { ModelManifest } from "@/lib/models/manifest";
-import { pixelsToInput, type Sample } from "@/lib/view/samples";
+import { memo, useCallback, useDeferredValue, useMemo, type ReactNode } from "react";
+import { currentResult, type PlaygroundController, type PlaygroundState } from "@/lib/view/playground-controller";
+import type { ViewSettings } from "@/lib/view/url-state";
+import { detectionsAbove } from "@/lib/view/detections";
 import { rdPointOf } from "@/lib/view/rd-series";
-import { readSettings, settingsToSearch, type ViewSettings } from "@/lib/view/url-state";
-import type { InitResult } from "@/lib/worker/protocol";
-import type { Progress, RunResult } from "@/lib/worker/playground-protocol";
-import { BackendStatus } from "./backend-status";
+import type { ModelManifest } from "@/lib/models/manifest";
+import type { ModelEntry, ModelFiles, RunResult } from "@/lib/worker/playground-protocol";
 import { BitstreamPanel } from "./bitstream-panel";
+import { Credits } from "./credits";
 import { DecodePanel } from "./decode-panel";
 import { DetectionView } from "./detection-view";
 import { ErrorMessage } from "./error-message";
@@ -18,248 +18,165 @@ import { InputPanel, type InputChoice } from "./input-panel";
 import { LatentView } from "./latent-view";
 import { PixelImage } from "./pixel-image";
 import { PlaygroundControls } from "./playground-controls";
+import { PlaygroundStatus, RunningNote } from "./playground-status";
 import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
 import { TimingBar } from "./timing-bar";
-import { useModelFiles, useRegistry } from "./use-model-files";
-import { useSplitscopeWorker } from "./use-worker";
-import { readSampleImage } from "./read-image-file";
-import { Credits } from "./credits";
+import { usePlayground, type CustomChoice } from "./use-playground";
 
-/** Fills in what the address lacks or gets wrong with the model's defaults: the middle split and rate. */
-function resolve(req: Partial<ViewSettings>, model: string, m: ModelManifest, samples: Sample[], custom: InputChoice | null): ViewSettings {
-  const split = m.splits.find((s) => s.id === req.split) ?? m.splits[Math.floor((m.splits.length - 1) / 2)];
-  const rate = split.rates.find((r) => r.id === req.rate) ?? split.rates[Math.floor((split.rates.length - 1) / 2)];
-  const customOk = custom !== null && req.sample === custom.kind;
-  const sample = customOk ? req.sample! : ((samples.find((s) => s.id === req.sample) ?? samples[0])?.id ?? "");
-  return { model, split: split.id, rate: rate?.id ?? "", sample, backend: req.backend ?? "auto" };
-}
+/** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
+const STALE = "opacity-60 transition-opacity delay-300 duration-150";
 
-/** The answer in one word: the top class, or the class of the most confident detection ("none" if none). */
+const plural = (n: number, what: string) => `${formatInt(n)} ${what}${n === 1 ? "" : "s"}`;
+
+/** The answer in one word: the top class, or the class of the most confident detection shown ("none" if none). */
 function topClass(r: RunResult, which: "split" | "unsplit", classes: string[]): string {
+  const p = r.prediction[which];
   if (r.task === "detection") {
-    const d = which === "split" ? r.splitDetections : r.unsplitDetections;
-    return d[0] ? (classes[d[0].cls] ?? String(d[0].cls)) : "none";
+    const d = detectionsAbove(p.detections)[0];
+    return d ? (classes[d.cls] ?? String(d.cls)) : "none";
   }
-  return classes[topK(which === "split" ? r.splitProbs : r.unsplitProbs, 1)[0].index];
+  return classes[topK(p.probs, 1)[0].index];
 }
 
-function Section({ title, id, children, className = "" }: { title: string; id: string; children: ReactNode; className?: string }) {
+function Section({ title, id, children, className = "", status }: { title: string; id: string; children: ReactNode; className?: string; status?: ReactNode }) {
   return (
     <section aria-labelledby={id} className={`min-w-0 space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800 ${className}`}>
-      <h2 id={id} className="text-base font-semibold">
-        {title}
-      </h2>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id={id} className="text-base font-semibold">
+          {title}
+        </h2>
+        {status}
+      </div>
       {children}
     </section>
   );
 }
 
-type LoadState = { kind: "idle" } | { kind: "loading"; progress: Progress | null } | { kind: "ready"; model: string } | { kind: "error"; message: string };
+/** A hint under an upload to a model of one-channel images (digits) when a model for photos exists. */
+function PhotoHint({ state, manifest, onSwitch }: { state: PlaygroundState<CustomChoice>; manifest: ModelManifest; onSwitch: (model: string) => void }) {
+  const photos = state.models?.find((m) => m.inputChannels === 3 && m.id !== manifest.id);
+  if (state.settings?.sample !== "upload" || manifest.input.channels !== 1 || !photos) return null;
+  return (
+    <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="photo-hint">
+      {manifest.name} knows single handwritten digits only. If this is a photo,{" "}
+      <button type="button" className="font-medium text-sky-700 underline dark:text-sky-400" onClick={() => onSwitch(photos.id)}>
+        switch to {photos.name}
+      </button>{" "}
+      and upload it there.
+    </p>
+  );
+}
+
+const GalleryAndUploads = memo(InputPanel);
 
 export function Playground() {
-  const [requested, setRequested] = useState<Partial<ViewSettings> | null>(null);
-  const [custom, setCustom] = useState<InputChoice | null>(null);
-  const { registry, error: registryError } = useRegistry();
-
-  // The address is read after mount (static export: no URL at build time) and again on back/forward.
-  useEffect(() => {
-    // The address exists only in the browser (static export), so it is read once mounted, as an external store.
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- see above
-    setRequested(readSettings(window.location.search));
-    const onPop = () => setRequested(readSettings(window.location.search));
-    window.addEventListener("popstate", onPop);
-    return () => window.removeEventListener("popstate", onPop);
-  }, []);
-
-  const entry = useMemo(() => (registry && requested ? (registry.find((e) => e.id === requested.model) ?? registry[0]) : null), [registry, requested]);
-  const { files, error: filesError } = useModelFiles(entry);
-  const settings = useMemo(
-    () => (files && requested && entry ? resolve(requested, entry.id, files.manifest, files.samples, custom) : null),
-    [files, requested, entry, custom],
-  );
-
-  // Keep the address equal to what is shown (fills in defaults without adding a history entry).
-  useEffect(() => {
-    if (!settings) return;
-    const search = settingsToSearch(settings);
-    if (window.location.search !== search) window.history.replaceState(null, "", window.location.pathname + search);
-  }, [settings]);
-
-  const change = useCallback(
-    (c: Partial<ViewSettings>) => {
-      if (!settings) return;
-      const next = { ...settings, ...c };
-      if (c.model && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
-      if (c.split && c.split !== settings.split) next.rate = "";
-      window.history.pushState(null, "", window.location.pathname + settingsToSearch(next));
-      setRequested(next);
-    },
-    [settings],
-  );
-
-  const backend = settings?.backend ?? requested?.backend ?? "auto";
-  const client = useSplitscopeWorker(requested ? backend : null);
-  const [init, setInit] = useState<InitResult | null>(null);
-  const [load, setLoad] = useState<LoadState>({ kind: "idle" });
-  const modelId = settings?.model ?? null;
-
-  useEffect(() => {
-    if (!client || !modelId) return;
-    let live = true;
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the load is an external process this state mirrors
-    setInit(null);
-    setLoad({ kind: "loading", progress: null });
-    void (async () => {
-      const i = await client.call("init", backend === "auto" ? {} : { backend });
-      if (!live) return;
-      if (!i.ok) {
-        if (i.error.code !== "terminated") setLoad({ kind: "error", message: i.error.message });
-        return;
-      }
-      setInit(i.value);
-      const l = await client.call("load-model", { model: modelId }, (p) => live && setLoad({ kind: "loading", progress: p }));
-      if (!live) return;
-      if (l.ok) setLoad({ kind: "ready", model: modelId });
-      else if (l.error.code !== "terminated") setLoad({ kind: "error", message: l.error.message });
-    })();
-    return () => {
-      live = false;
-    };
-  }, [client, modelId, backend]);
-
-  const manifest = files?.manifest ?? null;
-  const splitIndex = manifest && settings ? manifest.splits.findIndex((s) => s.id === settings.split) : -1;
-  const rateIndex = manifest && settings && splitIndex >= 0 ? manifest.splits[splitIndex].rates.findIndex((r) => r.id === settings.rate) : -1;
-
-  const choice: InputChoice | null = settings ? (custom && settings.sample === custom.kind ? custom : { kind: "sample", id: settings.sample }) : null;
-  // Gallery images stored as files (photos) are decoded and resized once per sample.
-  const [decoded, setDecoded] = useState<{ url: string; pixels: Uint8Array } | null>(null);
-  const [sampleError, setSampleError] = useState<string | null>(null);
-  const sample = choice?.kind === "sample" ? files?.samples.find((s) => s.id === choice.id) : undefined;
-  const sampleUrl = sample && "url" in sample ? sample.url : null;
-  useEffect(() => {
-    if (!sampleUrl || !files) return;
-    let live = true;
-    readSampleImage(sampleUrl, files.manifest.input).then(
-      (p) => live && (setDecoded({ url: sampleUrl, pixels: p.pixels }), setSampleError(null)),
-      (e: unknown) => live && setSampleError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [sampleUrl, files]);
-  const pixels = useMemo(() => {
-    if (!choice || !files) return null;
-    if (choice.kind !== "sample") return choice.pixels;
-    if (sample && "pixels" in sample) return sample.pixels;
-    return decoded && decoded.url === sampleUrl ? decoded.pixels : null;
-  }, [choice?.kind, choice?.kind === "sample" ? choice.id : choice?.pixels, files, decoded, sampleUrl]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const [result, setResult] = useState<{ run: RunResult; pixels: Uint8Array; sample: string } | null>(null);
-  const [runError, setRunError] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-  const token = useRef(0);
-
-  const sampleKey = settings?.sample ?? "";
-  useEffect(() => {
-    if (!client || !manifest || !pixels || load.kind !== "ready" || load.model !== manifest.id || splitIndex < 0 || rateIndex < 0) return;
-    const mine = ++token.current;
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the run is an external process this state mirrors
-    setRunning(true);
-    const image = { data: pixelsToInput(pixels, manifest.input), shape: [manifest.input.height, manifest.input.width, manifest.input.channels] };
-    void client.call("run", { token: mine, model: manifest.id, split: splitIndex, rate: rateIndex, image }).then((out) => {
-      if (mine !== token.current) return; // a newer run owns the view
-      setRunning(false);
-      if (out.ok) {
-        setResult({ run: out.value, pixels, sample: sampleKey });
-        setRunError(null);
-      } else if (out.error.code !== "stale" && out.error.code !== "terminated") setRunError(out.error.message);
-    });
-  }, [client, manifest, pixels, load, splitIndex, rateIndex]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const choose = (c: InputChoice) => {
-    if (c.kind === "sample") change({ sample: c.id });
-    else {
-      setCustom(c);
-      change({ sample: c.kind });
-    }
-  };
-
-  const fatal = registryError ?? filesError;
-  if (fatal) return <ErrorMessage message={fatal} />;
-  if (!settings || !manifest || !files || !registry) {
-    return (
+  const [state, controller] = usePlayground();
+  const { models, files, settings, load } = state;
+  if (!models || !files || !settings) {
+    return load.kind === "failed" ? (
+      <ErrorMessage message={load.message} onRetry={controller.retry} />
+    ) : (
       <p className="text-sm text-zinc-500" aria-live="polite">
         Loading the model list…
       </p>
     );
   }
+  return <PlaygroundView state={state} controller={controller} models={models} files={files} settings={settings} />;
+}
 
+/** Everything once the model's files are in: controls, status, input, results. Components get plain values. */
+function PlaygroundView({
+  state,
+  controller,
+  models,
+  files,
+  settings,
+}: {
+  state: PlaygroundState<CustomChoice>;
+  controller: PlaygroundController<CustomChoice>;
+  models: ModelEntry[];
+  files: ModelFiles;
+  settings: ViewSettings;
+}) {
+  const { input, result, load, running, problem, custom } = state;
+  const manifest = files.manifest;
+  const current = currentResult(state);
+  // The last result of this model stays on the page (dimmed after a moment) while the next one runs, so nothing
+  // jumps or resets.
+  const shown = result && result.run.model === manifest.id ? result : null;
+  const live = useMemo(() => (current ? { bytes: current.run.bitstream.length, featureMse: current.run.featureMse } : null), [current]);
+  // The answer (bitstream, prediction, stage times) is drawn first; the chart and the feature, latent and
+  // reconstruction views follow in a deferred render, which a newer answer may overtake.
+  const chart = useDeferredValue(useMemo(() => ({ split: settings.split, rate: settings.rate, live }), [settings.split, settings.rate, live]));
+  const details = useDeferredValue(shown);
+  const choice = useMemo<InputChoice>(
+    () => (custom && settings.sample === custom.kind ? custom : { kind: "sample", id: settings.sample }),
+    [custom, settings.sample],
+  );
+  const onChoose = useCallback((c: InputChoice) => (c.kind === "sample" ? controller.change({ sample: c.id }) : controller.chooseInput(c)), [controller]);
+  const onGesture = useCallback((on: boolean) => (on ? controller.beginGesture() : controller.endGesture()), [controller]);
+
+  const splitIndex = manifest.splits.findIndex((s) => s.id === settings.split);
   const split = manifest.splits[splitIndex];
+  const rateIndex = split.rates.findIndex((r) => r.id === settings.rate);
   const rate = split.rates[rateIndex];
-  const r = result?.run ?? null;
-  const current = r && result?.pixels === pixels && r.model === manifest.id && r.split === splitIndex && r.rate === rateIndex ? r : null;
-  const shown = r && r.model === manifest.id ? r : null;
-  const pre = files.rd ? rdPointOf(files.rd, split.id, rate.id) : null;
-  const names = { model: manifest.id, split: split.id, rate: rate.id };
-  const loadingNote =
-    load.kind === "loading" ? (
-      <div className="flex items-center gap-2 text-sm" aria-live="polite">
-        <label htmlFor="model-progress">Loading {load.progress?.what ?? "the model"}</label>
-        <progress id="model-progress" max={1} value={load.progress?.fraction ?? undefined} className="w-40" />
-      </div>
-    ) : null;
+  const dim = (r: unknown) => (r !== null && r !== current ? STALE : "");
+  const pre = files.rd && rate ? rdPointOf(files.rd, split.id, rate.id) : null;
+  const detection = manifest.task === "detection";
+  const sample = choice.kind === "sample" ? files.samples.find((s) => s.id === choice.id) : undefined;
+  const busy = running ? <RunningNote firstRun={running.firstRun} /> : null;
+  const waiting = <p className="text-sm text-zinc-500">Waiting for the first run…</p>;
 
   return (
     <div className="space-y-6">
-      <PlaygroundControls registry={registry} manifest={manifest} settings={settings} onChange={change} />
+      <PlaygroundControls models={models} manifest={manifest} settings={settings} onChange={controller.change} onGesture={onGesture} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
-        <BackendStatus init={init} />
-        {loadingNote}
-        {running ? (
-          <span className="text-sm text-zinc-500" aria-live="polite">
-            Running…
-          </span>
-        ) : null}
+        <PlaygroundStatus state={state} />
+        {busy}
         {current ? (
           <span
             className="text-xs text-zinc-500"
             data-testid="live"
             data-split={split.id}
-            data-rate={rate.id}
-            data-sample={result?.sample}
-            data-token={current.token}
-            data-bytes={current.bitstream.length}
-            data-split-top={topClass(current, "split", manifest.classes)}
-            data-unsplit-top={topClass(current, "unsplit", manifest.classes)}
-            data-num-tensors={current.numTensors}
+            data-rate={rate?.id}
+            data-sample={current.sample}
+            data-token={current.run.token}
+            data-bytes={current.run.bitstream.length}
+            data-split-top={topClass(current.run, "split", manifest.classes)}
+            data-unsplit-top={topClass(current.run, "unsplit", manifest.classes)}
+            data-num-tensors={current.run.numTensors}
+            data-runs-requested={current.run.counters.runsRequested}
+            data-runs-computed={current.run.counters.runsComputed}
+            data-runs-dropped={current.run.counters.runsDropped}
+            data-head-runs={current.run.counters.headRuns}
+            data-unsplit-runs={current.run.counters.unsplitRuns}
           >
-            Live result for this input · {current.numTensors} tensors alive in the worker
+            Live result for this input · {current.run.numTensors} tensors alive in the worker · {plural(current.run.counters.runsComputed, "run")} computed,{" "}
+            {plural(current.run.counters.runsDropped, "superseded run")} dropped
           </span>
         ) : null}
       </div>
-      {(requested?.sample === "upload" || requested?.sample === "draw") && !custom ? (
-        <p className="text-sm text-amber-700 dark:text-amber-400">
-          This link was made with {requested.sample === "upload" ? "an uploaded picture" : "a drawing"}, which stays in the browser that made it; showing a
-          sample instead.
+      {state.notices.map((n) => (
+        <p key={n} role="status" className="text-sm text-amber-700 dark:text-amber-400" data-testid="notice">
+          {n}
         </p>
-      ) : null}
-      {load.kind === "error" ? <ErrorMessage message={load.message} /> : null}
-      {runError ? <ErrorMessage message={runError} /> : null}
-      {sampleError ? <ErrorMessage message={sampleError} /> : null}
+      ))}
+      {load.kind === "failed" ? <ErrorMessage message={load.message} onRetry={controller.retry} /> : null}
+      {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Section title="Input" id="input-title" className="lg:col-span-2">
-          <InputPanel manifest={manifest} samples={files.samples} choice={choice} onChoose={choose} />
+          <GalleryAndUploads manifest={manifest} samples={files.samples} choice={choice} onChoose={onChoose} />
+          <PhotoHint state={state} manifest={manifest} onSwitch={(model) => controller.change({ model })} />
         </Section>
         <Section title="What the model sees" id="seen-title">
-          {pixels ? (
+          {input && input.model === manifest.id ? (
             <div className="flex items-center gap-3">
               <PixelImage
-                pixels={pixels}
+                pixels={input.pixels}
                 width={manifest.input.width}
                 height={manifest.input.height}
                 channels={manifest.input.channels}
@@ -268,82 +185,102 @@ export function Playground() {
               />
               <p className="text-xs text-zinc-600 dark:text-zinc-400">
                 {manifest.input.height} × {manifest.input.width} × {manifest.input.channels}, values {manifest.input.range[0]}–{manifest.input.range[1]}
-                {choice?.kind === "sample" ? `; sample ${sample?.id} (${sample?.label})` : choice?.kind === "draw" ? "; your drawing" : "; your upload"}
+                {choice.kind === "sample" ? `; sample ${sample?.id} (${sample?.label})` : choice.kind === "draw" ? "; your drawing" : "; your upload"}
               </p>
             </div>
           ) : null}
           <h3 className="pt-2 text-sm font-semibold">Where the split sits</h3>
-          <SplitShare manifest={manifest} split={splitIndex} rate={rateIndex} />
+          <SplitShare manifest={manifest} split={splitIndex} rate={Math.max(0, rateIndex)} />
         </Section>
       </div>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-        <Section title="Bitstream" id="bitstream-title">
-          {current ? (
-            <BitstreamPanel result={current} names={names} />
+        <Section title="Bitstream" id="bitstream-title" status={busy}>
+          {shown ? (
+            <div className={dim(shown)}>
+              <BitstreamPanel
+                result={shown.run}
+                jpegBytes={shown.jpegBytes}
+                names={{ model: manifest.id, split: manifest.splits[shown.run.split].id, rate: manifest.splits[shown.run.split].rates[shown.run.rate].id }}
+              />
+            </div>
           ) : pre ? (
             <div className="space-y-1 text-sm" data-testid="precomputed">
               <p>
-                Precomputed for {split.label}, {rate.id} over {files.rd?.dataset.count} held-out images: {formatInt(pre.bytesMean)} bytes per image on average,
-                accuracy {formatFixed(pre.accuracy * 100, 2)} %, agreement with the unsplit model {formatFixed(pre.agreement * 100, 2)} %.
+                Precomputed for {split.label}, {rate?.id} over {files.rd?.dataset.count} held-out images: {formatInt(pre.bytesMean)} bytes per image on average,{" "}
+                {detection
+                  ? `detection agreement with the unsplit model (mAP@0.5) ${formatFixed((pre.map50 ?? pre.accuracy) * 100, 1)} %.`
+                  : `accuracy ${formatFixed(pre.accuracy * 100, 2)} %, agreement with the unsplit model ${formatFixed(pre.agreement * 100, 2)} %.`}
               </p>
               <p className="text-xs text-zinc-500">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
             </div>
           ) : (
-            <p className="text-sm text-zinc-500">Waiting for the first run…</p>
+            waiting
           )}
         </Section>
-        <Section title="Prediction" id="prediction-title">
-          {!current ? (
-            <p className="text-sm text-zinc-500">Waiting for the first run…</p>
-          ) : current.task === "detection" ? (
-            <DetectionView
-              split={current.splitDetections}
-              unsplit={current.unsplitDetections}
-              classes={manifest.classes}
-              pixels={result!.pixels}
-              input={manifest.input}
-            />
+        <Section title="Prediction" id="prediction-title" status={busy}>
+          {!shown ? (
+            waiting
           ) : (
-            <PredictionView split={current.splitProbs} unsplit={current.unsplitProbs} classes={manifest.classes} />
-          )}
-          {current ? (
-            <>
+            <div className={`space-y-3 ${dim(shown)}`}>
+              {shown.run.task === "detection" ? (
+                <DetectionView
+                  split={shown.run.prediction.split.detections}
+                  unsplit={shown.run.prediction.unsplit.detections}
+                  classes={manifest.classes}
+                  pixels={shown.pixels}
+                  input={manifest.input}
+                />
+              ) : (
+                <PredictionView split={shown.run.prediction.split.probs} unsplit={shown.run.prediction.unsplit.probs} classes={manifest.classes} />
+              )}
               <h3 className="pt-2 text-sm font-semibold">Stage times</h3>
-              <TimingBar ms={current.ms} backend={current.backend} />
-            </>
-          ) : null}
+              <TimingBar
+                ms={shown.run.ms}
+                backend={shown.run.backend}
+                reused={shown.run.reused}
+                coldStart={shown.run.coldStart}
+                measuredCold={shown.run.measuredCold}
+              />
+            </div>
+          )}
         </Section>
       </div>
 
       <Section title="Rate-distortion" id="rd-title">
-        {files.rd ? (
-          <RdChart rd={files.rd} split={split.id} rate={rate.id} live={current ? { bytes: current.bitstream.length, featureMse: current.featureMse } : null} />
+        {files.rd && rate ? (
+          <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} />
         ) : (
           <p className="text-sm text-zinc-500">{files.rdProblem}</p>
         )}
       </Section>
 
-      {shown ? (
-        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${shown === current ? "" : "opacity-60"}`}>
-          <Section title="Feature maps at the split" id="features-title">
-            {shown.features.map((f, i) => (
-              <FeatureGrid key={i} tensor={f} title={manifest.splits[shown.split].tensors[i]?.node ?? `tensor ${i}`} />
-            ))}
+      {details ? (
+        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${dim(details)}`}>
+          <Section title="Feature maps at the split" id="features-title" status={busy}>
+            {details.features.map((f, i) => {
+              const t = manifest.splits[details.run.split].tensors[i];
+              return <FeatureGrid key={i} tensor={f} title={t?.label ?? t?.node ?? `tensor ${i}`} detail={t?.label ? t.node : undefined} />;
+            })}
           </Section>
           <Section title="Latent symbols" id="latent-title">
-            {shown.symbols.map((s, i) => (
-              <LatentView key={i} symbols={s} histograms={shown.histograms[i]} step={manifest.splits[shown.split].rates[shown.rate].step} />
+            {details.run.latents.map((latent, i) => (
+              <LatentView key={i} latent={latent} step={manifest.splits[details.run.split].rates[details.run.rate].step} />
             ))}
           </Section>
           <Section title="Reconstruction" id="reconstruction-title" className="lg:col-span-2">
-            <ReconstructionView original={shown.features[0]} decoded={shown.reconstruction[0]} mse={shown.featureMse} psnr={shown.featurePsnr} />
+            <ReconstructionView
+              original={details.features[0]}
+              decoded={details.run.reconstruction}
+              mse={details.run.featureMse}
+              psnr={details.run.featurePsnr}
+            />
           </Section>
         </div>
       ) : null}
 
       <Section title="Edge server only" id="decode-title">
-        <DecodePanel client={load.kind === "ready" ? client : null} manifest={manifest} />
+        <DecodePanel decode={state.init ? controller.decode : null} />
       </Section>
 
       <Section title="Credits" id="credits-title">

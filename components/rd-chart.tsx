@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import type { RdFile } from "@/lib/metrics/rd-schema";
 import { logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
@@ -31,7 +31,21 @@ export interface LivePoint {
  * and the baselines, measured by the evaluation script; the current rate level ringed, and this image's
  * bitstream added once it is computed.
  */
-export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; rate: string; live: LivePoint | null }) {
+export const RdChart = memo(function RdChart({
+  rd,
+  split,
+  rate,
+  live,
+  task = "classification",
+}: {
+  rd: RdFile;
+  split: string;
+  rate: string;
+  live: LivePoint | null;
+  /** A detector's quality is its agreement with the unsplit detector (mAP@0.5), not an accuracy. */
+  task?: "classification" | "detection";
+}) {
+  const quality = task === "detection" ? "Detection agreement" : "Accuracy";
   const [metric, setMetric] = useState<RdMetric>("accuracy");
   const series = useMemo(() => rdSeries(rd, split, metric), [rd, split, metric]);
   const bu = series.find((s) => s.method === "bu");
@@ -39,7 +53,7 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
   const livePoint: ChartPoint | null = live
     ? { bytes: live.bytes, y: metric === "accuracy" ? (current?.y ?? NaN) : live.featureMse, label: "this image" }
     : null;
-  const yName = metric === "accuracy" ? "Top-1 accuracy" : "Feature MSE";
+  const yName = metric === "accuracy" ? (task === "detection" ? "Detection agreement (mAP@0.5)" : "Top-1 accuracy") : "Feature MSE";
   const all = [...series.flatMap((s) => s.points), ...(livePoint ? [livePoint] : [])];
   const xDomain = logDomain(all.map((p) => p.bytes));
   const yDomain = metric === "featureMse" ? logDomain(all.map((p) => p.y).filter((y) => Number.isFinite(y))) : (["auto", "auto"] as const);
@@ -51,7 +65,7 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
         {(["accuracy", "featureMse"] as const).map((m) => (
           <label key={m} className="flex items-center gap-1">
             <input type="radio" name="rd-metric" value={m} checked={metric === m} onChange={() => setMetric(m)} />
-            {m === "accuracy" ? "Accuracy" : "Feature distortion"}
+            {m === "accuracy" ? quality : "Feature distortion"}
           </label>
         ))}
       </fieldset>
@@ -121,11 +135,12 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
         ) : null}
       </ul>
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
-        Means over {rd.dataset.count} held-out images ({rd.generatedBy.command}); unsplit accuracy {(rd.unsplit.accuracy * 100).toFixed(2)} %.
+        Means over {rd.dataset.count} held-out images ({rd.generatedBy.command})
+        {task === "detection" ? ", agreement with the unsplit detector's boxes." : `; unsplit accuracy ${(rd.unsplit.accuracy * 100).toFixed(2)} %.`}
         {metric === "accuracy"
-          ? " This image's point sits at its own bitstream size and the rate level's mean accuracy."
+          ? ` This image's point sits at its own bitstream size and the rate level's mean ${quality.toLowerCase()}.`
           : " This image's point: its own bitstream size and feature MSE."}
       </figcaption>
     </figure>
   );
-}
+});

@@ -10,8 +10,12 @@ const STAGES: { key: keyof StageMs; label: string; side: "client" | "server"; co
   { key: "tail", label: "Tail", side: "server", color: "bg-orange-600" },
 ];
 
-/** Measured stage times of this run as one stacked bar, next to the unsplit model's time. */
-export function TimingBar({ ms, backend }: { ms: RunResult["ms"]; backend: string }) {
+/**
+ * Measured stage times of this run as one stacked bar, next to the unsplit model's time. The head and the unsplit
+ * model run once per input (a rate change reuses them), so their times are the ones measured then; times that
+ * include one-time kernel setup (the first run of a split point after loading) say so.
+ */
+export function TimingBar({ ms, backend, reused, coldStart, measuredCold }: Pick<RunResult, "ms" | "backend" | "reused" | "coldStart" | "measuredCold">) {
   const total = STAGES.reduce((s, st) => s + ms[st.key], 0);
   return (
     <div className="space-y-2">
@@ -38,7 +42,17 @@ export function TimingBar({ ms, backend }: { ms: RunResult["ms"]; backend: strin
       </ul>
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
         Split pipeline {formatFixed(total, 1)} ms; the unsplit model {formatFixed(ms.unsplit, 1)} ms ({backend}, one image, measured in the worker).
+        {reused.head || reused.unsplit
+          ? " The head and the unsplit model ran once for this input: a rate level does not change them, so their times are from then."
+          : ""}
       </p>
+      {coldStart || (reused.head && measuredCold.head) || (reused.unsplit && measuredCold.unsplit) ? (
+        <p className="text-xs text-amber-800 dark:text-amber-300" data-testid="cold-start">
+          {coldStart
+            ? "First run of this split point since the model loaded: these times include one-time kernel setup."
+            : "The head's and the unsplit model's times are from this input's first run, which included one-time kernel setup."}
+        </p>
+      ) : null}
     </div>
   );
 }

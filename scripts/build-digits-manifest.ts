@@ -59,7 +59,7 @@ const manifest: ModelManifest = {
   version: 1,
   id: "digits",
   index: 0,
-  name: "Digits (ResNet trained here)",
+  name: "Digits: handwritten digit classifier (ResNet trained here)",
   task: "classification",
   backbone: { kind: "layers", url: "backbone/model.json", params: model.countParams(), macs: total, outputs: [model.outputs[0].name] },
   input: { height: 28, width: 28, channels: 1, range: [0, 1] },

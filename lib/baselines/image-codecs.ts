@@ -27,11 +27,16 @@ export function toRgba(img: GreyOrRgb): Uint8Array {
   return rgba;
 }
 
+/** The image as a JPEG file at a quality (encode only). */
+export function jpegBytes(img: GreyOrRgb, quality: number): Uint8Array {
+  return new Uint8Array(jpeg.encode({ data: toRgba(img), width: img.width, height: img.height }, quality).data);
+}
+
 /** JPEG round trip: the file's bytes, and the pixels a receiver decodes from it (same channel count). */
 export function jpegRoundTrip(img: GreyOrRgb, quality: number): { bytes: Uint8Array; decoded: Uint8Array } {
-  const file = jpeg.encode({ data: toRgba(img), width: img.width, height: img.height }, quality).data;
-  const raw = jpeg.decode(file, { useTArray: true, formatAsRGBA: true }).data;
-  return { bytes: new Uint8Array(file), decoded: fromRgba(raw, img) };
+  const bytes = jpegBytes(img, quality);
+  const raw = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true }).data;
+  return { bytes, decoded: fromRgba(raw, img) };
 }
 
 /** Decoded RGBA back to the original's channel count (grey: the mean of the three colours). */

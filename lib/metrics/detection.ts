@@ -34,6 +34,26 @@ export function iou(a: Detection["box"], b: Detection["box"]): number {
   return inter / (area(a) + area(b) - inter);
 }
 
+/**
+ * Detections scoring below this are not shown and not scored (@vladmandic/human's default for CenterNet); the page's
+ * "Score threshold" starts here.
+ */
+export const DETECTION_SCORE_THRESHOLD = 0.2;
+/** Non-maximum suppression drops a box whose IoU with a better kept box reaches this (@vladmandic/human's default). */
+export const NMS_IOU_THRESHOLD = 0.4;
+
+/**
+ * Greedy non-maximum suppression over all classes, as @vladmandic/human post-processes CenterNet: best score first,
+ * a box is kept unless its IoU with a kept box is at least iouThreshold. Returns the kept boxes, best first; equal
+ * scores keep their input order.
+ */
+export function nonMaxSuppression(dets: Detection[], iouThreshold = NMS_IOU_THRESHOLD): Detection[] {
+  const kept: Detection[] = [];
+  const order = dets.map((d, i) => [d, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
+  for (const [d] of order) if (kept.every((k) => iou(k.box, d.box) < iouThreshold)) kept.push(d);
+  return kept;
+}
+
 /** Greedy matching within one image: each detection, best score first, takes the best unmatched truth of its class. */
 function matchImage(truth: Detection[], dets: Detection[], threshold: number): { det: Detection; iou: number | null }[] {
   const used = new Array<boolean>(truth.length).fill(false);

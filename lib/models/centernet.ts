@@ -30,16 +30,16 @@ export const CENTERNET_CUTS: CutDefinition[] = [
   {
     id: "early",
     label: "Early backbone: one tensor at stride 4",
-    tensors: [{ node: "tower_0/MobilenetV3/expanded_conv_2/add", shape: [128, 128, 24], nonNegative: false }],
+    tensors: [{ node: "tower_0/MobilenetV3/expanded_conv_2/add", label: "MobileNetV3 block 2, stride 4", shape: [128, 128, 24], nonNegative: false }],
   },
   {
     id: "head-taps",
     label: "End of the backbone: the four levels the detection head taps",
     tensors: [
-      { node: "tower_0/MobilenetV3/expanded_conv_2/add", shape: [128, 128, 24], nonNegative: false },
-      { node: "tower_0/MobilenetV3/expanded_conv_4/add", shape: [64, 64, 32], nonNegative: false },
-      { node: "tower_0/MobilenetV3/expanded_conv_11/add", shape: [32, 32, 88], nonNegative: false },
-      { node: "tower_0/MobilenetV3/expanded_conv_14/add", shape: [16, 16, 120], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_2/add", label: "MobileNetV3 block 2, stride 4", shape: [128, 128, 24], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_4/add", label: "MobileNetV3 block 4, stride 8", shape: [64, 64, 32], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_11/add", label: "MobileNetV3 block 11, stride 16", shape: [32, 32, 88], nonNegative: false },
+      { node: "tower_0/MobilenetV3/expanded_conv_14/add", label: "MobileNetV3 block 14, stride 32", shape: [16, 16, 120], nonNegative: false },
     ],
   },
 ];

@@ -14,6 +14,8 @@ export interface InputSpec {
 export interface SplitTensor {
   /** Node (layer) name whose output is cut. */
   node: string;
+  /** What the tensor is, for people ("MobileNetV3 block 14, stride 32"); the node name serves where absent. */
+  label?: string;
   /** Shape without batch, channels-last. */
   shape: number[];
   /** True when the tensor is non-negative (follows a ReLU). */
@@ -66,6 +68,8 @@ export interface ModelManifest {
   input: InputSpec;
   classes: string[];
   splits: SplitPoint[];
+  /** The view a first visit opens (split point id, optionally rate level id); otherwise the middle split and rate. */
+  defaultView?: { split: string; rate?: string };
   /** Precomputed rate-distortion results (public/rd/*.json), relative to the site root. */
   rd?: string;
   /** Sample inputs, relative to the manifest's folder. */
@@ -101,10 +105,22 @@ export function validateManifest(json: unknown): ModelManifest {
   check(Array.isArray(m.classes) && m.classes.length > 0, "classes missing");
   check(Array.isArray(m.splits) && m.splits.length > 0, "no split points");
   check(Array.isArray(m.credits), "credits missing");
+  if (m.defaultView !== undefined) {
+    const s = Array.isArray(m.splits) ? m.splits.find((x) => x.id === m.defaultView?.split) : undefined;
+    check(s, `defaultView names split ${m.defaultView?.split}, which the manifest lacks`);
+    check(
+      m.defaultView.rate === undefined || s.rates.some((r) => r.id === m.defaultView?.rate),
+      `defaultView names rate ${m.defaultView.rate}, which split ${s.id} lacks`,
+    );
+  }
   m.splits.forEach((s, i) => {
     check(s.index === i, `split ${s.id}: index ${s.index} should be ${i}`);
     check(Array.isArray(s.tensors) && s.tensors.length > 0, `split ${s.id}: no tensors`);
-    for (const t of s.tensors) check(typeof t.node === "string" && isShape(t.shape), `split ${s.id}: bad tensor ${JSON.stringify(t)}`);
+    for (const t of s.tensors)
+      check(
+        typeof t.node === "string" && isShape(t.shape) && (t.label === undefined || typeof t.label === "string"),
+        `split ${s.id}: bad tensor ${JSON.stringify(t)}`,
+      );
     check(s.clientShare >= 0 && s.clientShare <= 1, `split ${s.id}: clientShare out of [0, 1]`);
     check(Array.isArray(s.rates), `split ${s.id}: rates missing`);
     s.rates.forEach((r, j) => {

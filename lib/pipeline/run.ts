@@ -55,18 +55,38 @@ async function read(t: tf.Tensor): Promise<Float32Array> {
   return (RUNS_WHEN_CALLED.has(tf.getBackend()) ? t.dataSync() : await t.data()) as Float32Array;
 }
 
-export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: StreamIds, x: tf.Tensor4D): Promise<ClientResult> {
-  const batch = x.shape[0];
-  let t = now();
-  const features = backbone.head(x, loaded.split.tensors);
-  await settle(features);
-  const head = now() - t;
+/**
+ * Called between stages with the name of the next one. It may yield to other work, and it may throw to abandon the
+ * run (a newer request has arrived): the pipeline then disposes what it made so far and rethrows.
+ */
+export type Checkpoint = (next: keyof StageTimes) => Promise<void> | void;
 
-  t = now();
+/** The client's first stage: the head's output at each cut tensor of the split point. */
+export async function runHead(backbone: Backbone, split: LoadedRate["split"], x: tf.Tensor4D): Promise<{ features: tf.Tensor4D[]; ms: number }> {
+  const t = now();
+  const features = backbone.head(x, split.tensors);
+  await settle(features);
+  return { features, ms: now() - t };
+}
+
+/** The rest of the client, from the head's output: BU encoder -> quantizer -> rANS bitstream. `features` stay the caller's. */
+export async function encodeFeatures(
+  loaded: LoadedRate,
+  ids: StreamIds,
+  features: tf.Tensor4D[],
+  checkpoint?: Checkpoint,
+): Promise<Omit<ClientResult, "features" | "ms"> & { ms: Pick<StageTimes, "buEncoder" | "entropyEncode"> }> {
+  const batch = features[0].shape[0];
+  let t = now();
   const latents = loaded.units.map((u, i) => encodeFolded(u.bu, features[i]));
-  const latentData = await Promise.all(latents.map(read));
-  tf.dispose(latents);
+  let latentData: Float32Array[];
+  try {
+    latentData = await Promise.all(latents.map(read));
+  } finally {
+    tf.dispose(latents);
+  }
   const buEncoder = now() - t;
+  await checkpoint?.("entropyEncode");
 
   t = now();
   const symbols: Int32Array[][] = [];
@@ -88,14 +108,31 @@ export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: Str
   const entropyEncode = now() - t;
   // What the entropy model expects the payload to cost: shown next to the real bytes, not part of sending them.
   const estimatedBits = symbols.map((perTensor) => perTensor.reduce((sum, s, i) => sum + estimateBits(s, loaded.units[i].tables), 0));
-  return { features, symbols, bitstreams, payloadBytes, estimatedBits, ms: { head, buEncoder, entropyEncode } };
+  return { symbols, bitstreams, payloadBytes, estimatedBits, ms: { buEncoder, entropyEncode } };
+}
+
+export async function runClient(backbone: Backbone, loaded: LoadedRate, ids: StreamIds, x: tf.Tensor4D): Promise<ClientResult> {
+  const { features, ms: head } = await runHead(backbone, loaded.split, x);
+  try {
+    const coded = await encodeFeatures(loaded, ids, features);
+    return { features, ...coded, ms: { head, ...coded.ms } };
+  } catch (e) {
+    tf.dispose(features);
+    throw e;
+  }
 }
 
 /**
  * The edge server's side: decodes each bitstream (which must name this model, split and rate), then runs the
  * BU decoders and the tail. Throws BitstreamError for any stream that is not exactly right.
  */
-export async function runServer(backbone: Backbone, loaded: LoadedRate, modelIndex: number, bitstreams: Uint8Array[]): Promise<ServerResult> {
+export async function runServer(
+  backbone: Backbone,
+  loaded: LoadedRate,
+  modelIndex: number,
+  bitstreams: Uint8Array[],
+  checkpoint?: Checkpoint,
+): Promise<ServerResult> {
   let t = now();
   const shapes = loaded.rate.units.map((u) => u.latentShape);
   const perImage = bitstreams.map(
@@ -114,17 +151,24 @@ export async function runServer(backbone: Backbone, loaded: LoadedRate, modelInd
     return all;
   });
   const entropyDecode = now() - t;
+  await checkpoint?.("buDecoder");
 
   t = now();
   const reconstruction = loaded.units.map((u, i) =>
     tf.tidy(() => decodeFolded(u.bu, tf.tensor4d(latentData[i], [bitstreams.length, ...shapes[i]] as [number, number, number, number]))),
   );
-  await settle(reconstruction);
-  const buDecoder = now() - t;
+  try {
+    await settle(reconstruction);
+    const buDecoder = now() - t;
+    await checkpoint?.("tail");
 
-  t = now();
-  const outputs = backbone.tail(reconstruction, loaded.split.tensors);
-  await settle(outputs);
-  const tail = now() - t;
-  return { reconstruction, outputs, ms: { entropyDecode, buDecoder, tail } };
+    t = now();
+    const outputs = backbone.tail(reconstruction, loaded.split.tensors);
+    await settle(outputs);
+    const tail = now() - t;
+    return { reconstruction, outputs, ms: { entropyDecode, buDecoder, tail } };
+  } catch (e) {
+    tf.dispose(reconstruction);
+    throw e;
+  }
 }

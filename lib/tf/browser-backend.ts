@@ -1,6 +1,8 @@
 /**
- * Picks and initialises a tfjs backend in the browser (main thread or Web Worker): webgl, then wasm, then cpu.
- * tfjs is imported dynamically here so nothing of it runs during prerender; callers get the module back.
+ * Picks and initialises a tfjs backend in the browser (main thread or Web Worker): webgl, then wasm, then cpu,
+ * except where WebGL renders in software (SwiftShader, llvmpipe: virtual desktops, machines without a usable GPU),
+ * where it is many times slower than wasm and is tried last. tfjs is imported dynamically here so nothing of it
+ * runs during prerender; callers get the module back.
  */
 export type Tf = typeof import("@tensorflow/tfjs");
 
@@ -65,14 +67,47 @@ function describe(e: unknown): string {
   return text.length > 200 ? text.slice(0, 200) + "…" : text;
 }
 
+/** Renderer names of WebGL implemented on the CPU. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software rasterizer|microsoft basic render/i;
+
+/** The WebGL renderer's name as the driver reports it, or null where there is no WebGL or it will not say. */
+export function webglRenderer(): string | null {
+  try {
+    if (typeof OffscreenCanvas === "undefined") return null;
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+    return name;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The order in which to try the backends, and the ones put back with the reason. An explicit preference is
+ * honoured; otherwise software WebGL goes last.
+ */
+export function backendOrder(prefer: BackendName | undefined, renderer: string | null): { order: BackendName[]; demoted: BackendFailure[] } {
+  if (prefer) return { order: [prefer, ...BACKENDS.filter((b) => b !== prefer)], demoted: [] };
+  const software = renderer !== null ? SOFTWARE_RENDERER.exec(renderer) : null;
+  if (!software) return { order: [...BACKENDS], demoted: [] };
+  return {
+    order: ["wasm", "cpu", "webgl"],
+    demoted: [{ backend: "webgl", reason: `WebGL renders in software here (${software[0]}), where wasm is faster` }],
+  };
+}
+
 export async function initBrowserBackend({ prefer, wasmPath }: BackendOptions): Promise<BrowserBackend> {
   const tf = await import("@tensorflow/tfjs");
-  const order: BackendName[] = prefer ? [prefer, ...BACKENDS.filter((b) => b !== prefer)] : [...BACKENDS];
+  const { order, demoted } = backendOrder(prefer, prefer ? null : webglRenderer());
   const failures: BackendFailure[] = [];
   for (const name of order) {
     try {
       await tryBackend(tf, name, wasmPath);
-      return { tf, backend: name, failures };
+      return { tf, backend: name, failures: [...demoted.filter((d) => d.backend !== name), ...failures] };
     } catch (e) {
       failures.push({ backend: name, reason: describe(e) });
     }

@@ -39,18 +39,32 @@ export function minMax(data: ArrayLike<number>, start = 0, step = 1): [number, n
   return Number.isFinite(lo) ? [lo, hi] : [0, 0];
 }
 
+/** viridis at 256 levels, r g b each: finer than a canvas pixel can show, and a lookup instead of arithmetic per pixel. */
+const LEVELS = 256;
+let lut: Uint8ClampedArray | null = null;
+function viridisLut(): Uint8ClampedArray {
+  if (!lut) {
+    lut = new Uint8ClampedArray(LEVELS * 3);
+    for (let k = 0; k < LEVELS; k++) lut.set(viridis(k / (LEVELS - 1)), 3 * k);
+  }
+  return lut;
+}
+
 /**
- * One channel of a channels-last [H, W, C] array as RGBA pixels, mapped through viridis over [lo, hi].
+ * One channel of a channels-last [H, W, C] array as RGBA pixels, mapped through viridis over [lo, hi] (256 levels).
  */
 export function channelToRgba(data: ArrayLike<number>, shape: number[], channel: number, lo: number, hi: number): Uint8ClampedArray<ArrayBuffer> {
   const [h, w, c] = shape;
   const out = new Uint8ClampedArray(new ArrayBuffer(h * w * 4));
-  const span = hi - lo || 1;
+  const colours = viridisLut();
+  const scale = (LEVELS - 1) / (hi - lo || 1);
   for (let i = 0; i < h * w; i++) {
-    const [r, g, b] = viridis((data[i * c + channel] - lo) / span);
-    out[4 * i] = r;
-    out[4 * i + 1] = g;
-    out[4 * i + 2] = b;
+    const t = (data[i * c + channel] - lo) * scale + 0.5;
+    // NaN and values outside [lo, hi] land on the ends of the scale.
+    const k = t >= 0 ? (t < LEVELS ? t | 0 : LEVELS - 1) : 0;
+    out[4 * i] = colours[3 * k];
+    out[4 * i + 1] = colours[3 * k + 1];
+    out[4 * i + 2] = colours[3 * k + 2];
     out[4 * i + 3] = 255;
   }
   return out;

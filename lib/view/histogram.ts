@@ -26,12 +26,13 @@ export function tablePmf(t: EntropyTables, c: number, value: number): number {
 
 /**
  * Channels-last symbols -> one histogram per channel. The bins cover the observed values and the values the
- * tables give at least `minPmf`, at most `maxBins` of them around the most likely value.
+ * tables give at least `minPmf`, at most `maxBins` of them around the most likely value; only the first
+ * `firstChannels` channels, if given.
  */
-export function symbolHistograms(symbols: Int32Array, t: EntropyTables, maxBins = 48, minPmf = 1e-3): SymbolHistogram[] {
+export function symbolHistograms(symbols: Int32Array, t: EntropyTables, maxBins = 48, minPmf = 1e-3, firstChannels = t.channels): SymbolHistogram[] {
   const channels = t.channels;
   const out: SymbolHistogram[] = [];
-  for (let c = 0; c < channels; c++) {
+  for (let c = 0; c < Math.min(channels, firstChannels); c++) {
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = c; i < symbols.length; i += channels) {

@@ -5,15 +5,16 @@
 import { initBrowserBackend, type BrowserBackend } from "@/lib/tf/browser-backend";
 import { assetUrl } from "./asset-url";
 import { runCodecRoundTrip, sumAndMse, validateDemoParams } from "./codec-demo";
-import { loadRegistry, useModel, LoadError } from "./model-store";
+import { counters } from "./counters";
+import { Cancelled, LoadError, listModels, loadedModelIds, modelFiles } from "./model-store";
 import type { Progress } from "./playground-protocol";
-import { BadInput, decodeFile, runImage, StaleRun } from "./playground-run";
+import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runLevels, StaleRun } from "./playground-run";
 import type { ParamsOf, RequestType, ResultOf } from "./protocol";
 
 /** A throw that carries a ready sentence and a protocol error code. */
 export class RequestError extends Error {
   constructor(
-    readonly code: "bad-request" | "no-backend" | "stale",
+    readonly code: "bad-request" | "no-backend" | "stale" | "load-failed" | "cancelled",
     message: string,
   ) {
     super(message);
@@ -44,7 +45,9 @@ type Handlers = { [K in RequestType]: (params: ParamsOf<K>, ctx: HandlerContext)
 /** Error classes of the playground code -> protocol error values with their sentence. */
 function asRequestError(e: unknown): unknown {
   if (e instanceof StaleRun) return new RequestError("stale", e.message);
-  if (e instanceof BadInput || e instanceof LoadError) return new RequestError("bad-request", e.message);
+  if (e instanceof Cancelled) return new RequestError("cancelled", e.message);
+  if (e instanceof LoadError) return new RequestError("load-failed", e.message);
+  if (e instanceof BadInput) return new RequestError("bad-request", e.message);
   return e;
 }
 
@@ -62,18 +65,38 @@ export const handlers: Handlers = {
     return { backend: name, failures, tfVersion: tf.version.tfjs };
   },
 
+  async models() {
+    return { models: await translated(listModels) };
+  },
+
+  async "open-model"(params) {
+    if (typeof params.model !== "string") throw new RequestError("bad-request", "Which model? The request names none.");
+    return translated(() => modelFiles(params.model));
+  },
+
+  /** Makes `model` the page's model; a load still under way for another model is cancelled. */
   async "load-model"(params, ctx) {
     if (typeof params.model !== "string") throw new RequestError("bad-request", "Which model? The request names none.");
     const { backend: name } = await ensureBackend();
     const t0 = performance.now();
-    const model = await translated(() => useModel(params.model, (p) => ctx.progress(p)));
-    return { backend: name, registry: await loadRegistry(), manifest: model.manifest, loadMs: performance.now() - t0 };
+    await translated(() => pageSlot.use(params.model, (p) => ctx.progress(p), params.prefetch));
+    return { backend: name, loadMs: performance.now() - t0 };
   },
 
   async run(params) {
     const { tf } = await ensureBackend();
     const result = await translated(() => runImage(params));
-    return { ...result, numTensors: tf.memory().numTensors };
+    return { ...result, numTensors: tf.memory().numTensors, counters: { ...counters } };
+  },
+
+  async "run-levels"(params) {
+    await ensureBackend();
+    return translated(() => runLevels(params));
+  },
+
+  async baselines(params) {
+    await ensureBackend();
+    return translated(() => inputBaselines(params));
   },
 
   async "decode-bitstream"(params) {
@@ -85,7 +108,7 @@ export const handlers: Handlers = {
   async memory() {
     const { tf } = await ensureBackend();
     const m = tf.memory();
-    return { numTensors: m.numTensors, numBytes: m.numBytes };
+    return { numTensors: m.numTensors, numBytes: m.numBytes, models: loadedModelIds(), counters: { ...counters } };
   },
 
   async "codec-demo"(params) {

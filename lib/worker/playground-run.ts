@@ -1,21 +1,41 @@
 /**
- * The playground's work inside the worker: one image through client and server with real bytes, plus the
- * unsplit model for reference, turned into a plain view model; and the server side alone for a bitstream file.
+ * The playground's work inside the worker. A run takes the page's model (ModelSlot "page"), the session of its
+ * input (session.ts: head output, unsplit result and JPEG size computed once per input) and runs only what the
+ * rate level changes: BU encoder -> quantizer -> rANS -> decoder -> BU decoder -> tail, on real bytes.
+ *
+ * Between stages a run checks its token, and after YIELD_AFTER_MS of work it first yields to the worker's message
+ * queue: a newer run request (or another model chosen) drops it, on every backend, so a burst of changes costs
+ * about one run.
+ *
+ * Decoding a bitstream file has its own model slot: its header is checked against the registry and manifests
+ * before anything is loaded, and the page's model is never disposed under it.
  */
 import * as tf from "@tensorflow/tfjs";
-import { BitstreamError, readContainer } from "@/lib/codec";
-import { jpegRoundTrip } from "@/lib/baselines/image-codecs";
+import { BitstreamError, decodeSymbols, readContainer } from "@/lib/codec";
 import { findRate, type ModelManifest } from "@/lib/models/manifest";
 import { mse, psnr, softmax } from "@/lib/metrics/summary";
-import { runClient, runServer, type ClientResult, type ServerResult } from "@/lib/pipeline/run";
-import { shownDetections } from "@/lib/view/detections";
+import { encodeFeatures, runServer, type Checkpoint } from "@/lib/pipeline/run";
+import type { LoadedRate } from "@/lib/pipeline/units";
+import { candidateDetections, shownDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
-import { entryByIndex, useModel } from "./model-store";
-import type { DecodeResult, PlainTensor, RunParams, RunResult } from "./playground-protocol";
+import { counters, snapshot } from "./counters";
+import { manifestByIndex, ModelSlot, type LoadedModel } from "./model-store";
+import type { EntropyTables } from "@/lib/codec";
+import {
+  LATENT_CHANNELS_SHOWN,
+  type DecodeResult,
+  type InputParams,
+  type BaselinesResult,
+  type LatentSummary,
+  type LevelResult,
+  type Prediction,
+  type RunLevelsResult,
+  type RunParams,
+  type RunResult,
+} from "./playground-protocol";
+import { JPEG_QUALITY, type InputSession } from "./session";
 
-export const JPEG_QUALITY = 75;
-
-/** Thrown when a newer run has arrived; the page ignores the answer. */
+/** Thrown when a newer run has arrived or the page chose another model; the page ignores the answer. */
 export class StaleRun extends Error {
   constructor() {
     super("A newer run replaced this one.");
@@ -30,22 +50,34 @@ export class BadInput extends Error {
   }
 }
 
-let latestToken = -Infinity;
+/** The page's model and the decoder's. */
+export const pageSlot = new ModelSlot();
+export const decodeSlot = new ModelSlot();
 
-function checkImage(m: ModelManifest, image: PlainTensor): void {
-  const want = [m.input.height, m.input.width, m.input.channels];
-  if (image.shape.join("x") !== want.join("x")) throw new BadInput(`The image must be ${want.join(" × ")}, not ${image.shape.join(" × ")}.`);
-  if (!(image.data instanceof Float32Array) || image.data.length !== want[0] * want[1] * want[2])
-    throw new BadInput("The image data does not match its shape.");
-}
+/** The newest token per channel: a run is superseded only by a newer one on its own channel. */
+const latestTokens = new Map<string, number>();
 
-async function plainOf(t: tf.Tensor): Promise<PlainTensor> {
-  // Batch of one: drop the batch axis.
-  // A copy: a backend may hand out its own storage, and this array is about to be transferred.
-  return { data: new Float32Array(await t.data()), shape: t.shape.slice(1) };
+/**
+ * A run yields to the worker's message queue once it has worked this long without a break: often enough that a
+ * newer request is seen within a stage or two, rarely enough that a quick run (digits: a few ms) never waits for
+ * the thread to be scheduled again, which on a busy machine costs far more than the run.
+ */
+export const YIELD_AFTER_MS = 8;
+
+/** Resolves after the messages already queued for the worker have been taken in (a task, not a microtask). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 function concat(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0];
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -55,113 +87,259 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/** The input as 8-bit pixels, for the JPEG comparison. */
-function toBytes(image: PlainTensor, range: [number, number]): Uint8Array {
-  const [lo, hi] = range;
-  return Uint8Array.from(image.data, (v) => Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo)) * 255))));
+function predictionOf(m: ModelManifest, out: Float32Array): Prediction {
+  return m.task === "detection" ? { probs: [], detections: candidateDetections(out) } : { probs: softmax(out), detections: [] };
+}
+
+/** A latent's symbols as the page draws them: its first channels and their histograms, and a summary of all. */
+function latentSummary(symbols: Int32Array, shape: number[], tables: EntropyTables): LatentSummary {
+  const c = shape[2];
+  const k = Math.min(c, LATENT_CHANNELS_SHOWN);
+  const positions = symbols.length / c;
+  const shown = new Int32Array(positions * k);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let zeros = 0;
+  for (let p = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = symbols[p * c + ch];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (v === 0) zeros++;
+      if (ch < k) shown[p * k + ch] = v;
+    }
+  }
+  return { shape, shown, shownChannels: k, lo, hi, zeros, histograms: symbolHistograms(symbols, tables, undefined, undefined, k) };
+}
+
+function checkPixels(m: ModelManifest, pixels: unknown): Uint8Array {
+  const want = m.input.height * m.input.width * m.input.channels;
+  if (!(pixels instanceof Uint8Array) || pixels.length !== want)
+    throw new BadInput(`The image must be ${m.input.height} × ${m.input.width} × ${m.input.channels} 8-bit pixels (${want} values).`);
+  return pixels;
+}
+
+/**
+ * The frame every run shares: counts it, makes its checkpoint, holds the page's model and the input's session
+ * while `work` runs, and counts how it ended.
+ */
+async function asRun<T>(
+  p: InputParams,
+  work: (ctx: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint; stale: () => void }) => Promise<T>,
+): Promise<T> {
+  counters.runsRequested++;
+  const channel = p.channel ?? "main";
+  latestTokens.set(channel, Math.max(latestTokens.get(channel) ?? -Infinity, p.token));
+  const stale = () => {
+    if (p.token !== latestTokens.get(channel) || pageSlot.id !== p.model) throw new StaleRun();
+  };
+  let worked = performance.now();
+  const checkpoint = async () => {
+    if (performance.now() - worked >= YIELD_AFTER_MS) {
+      await nextTask();
+      worked = performance.now();
+    }
+    stale();
+  };
+  try {
+    stale();
+    const handle = await pageSlot.hold(p.model).catch((e: unknown) => {
+      throw pageSlot.id !== p.model ? new StaleRun() : e;
+    });
+    try {
+      const { model } = handle;
+      const pixels = checkPixels(model.manifest, p.pixels);
+      const session = model.sessions.acquire(pixels);
+      try {
+        const result = await work({ model, session, checkpoint, stale });
+        counters.runsComputed++;
+        return result;
+      } finally {
+        model.sessions.release(session);
+      }
+    } finally {
+      handle.release();
+    }
+  } catch (e) {
+    if (e instanceof StaleRun) counters.runsDropped++;
+    throw e;
+  }
+}
+
+function rateOf(model: LoadedModel, split: number, rate: number): Promise<LoadedRate> {
+  if (!findRate(model.manifest, split, rate)) throw new BadInput(`Model ${model.manifest.id} has no split ${split} with rate level ${rate}.`);
+  return model.rate(split, rate);
 }
 
 export async function runImage(p: RunParams): Promise<RunResult> {
-  latestToken = Math.max(latestToken, p.token);
-  const stale = () => {
-    if (p.token !== latestToken) throw new StaleRun();
-  };
-  const model = await useModel(p.model);
+  return asRun(p, async (ctx) => {
+    const loaded = await rateOf(ctx.model, p.split, p.rate);
+    ctx.stale();
+    return runUnits(ctx, loaded, p);
+  });
+}
+
+/**
+ * One run of an input through given bottleneck units (a rate level of the manifest, or units made in the page,
+ * such as fitted ones): the head's output from the session, the rest computed, a view model out.
+ */
+export async function runUnits(
+  { model, session, checkpoint }: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint },
+  loaded: LoadedRate,
+  p: Pick<RunParams, "token" | "features">,
+): Promise<RunResult> {
   const { manifest, backbone } = model;
-  if (!findRate(manifest, p.split, p.rate)) throw new BadInput(`Model ${manifest.id} has no split ${p.split} with rate level ${p.rate}.`);
-  checkImage(manifest, p.image);
-  const loaded = await model.rate(p.split, p.rate);
-  stale();
-
-  const tensors: tf.Tensor[] = [];
-  let client: ClientResult | null = null;
-  let server: ServerResult | null = null;
+  const split = loaded.split.index;
+  const rate = loaded.rate.index;
+  const coldStart = model.firstRunOf(split);
+  const headWasCached = session.hasHead(split);
+  const head = await session.head(loaded.split, coldStart);
+  await checkpoint("buEncoder");
+  const coded = await encodeFeatures(loaded, { model: manifest.index, split, rate }, head.features, checkpoint);
+  await checkpoint("entropyDecode");
+  const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
   try {
-    const x = tf.tensor4d(p.image.data, [1, ...p.image.shape] as [number, number, number, number]);
-    tensors.push(x);
-    client = await runClient(backbone, loaded, { model: manifest.index, split: p.split, rate: p.rate }, x);
-    stale();
-    server = await runServer(backbone, loaded, manifest.index, client.bitstreams);
-    stale();
-    const t = performance.now();
-    const unsplit = backbone.predict(x);
-    tensors.push(...unsplit);
-    const unsplitOut = (await unsplit[0].data()) as Float32Array;
-    const unsplitMs = performance.now() - t;
-
-    const features = await Promise.all(client.features.map(plainOf));
-    const reconstruction = await Promise.all(server.reconstruction.map(plainOf));
-    const splitOut = (await server.outputs[0].data()) as Float32Array;
-    const detection = manifest.task === "detection";
+    const unsplitWasCached = session.hasUnsplit();
+    const unsplit = await session.unsplit(loaded.split, coldStart);
+    const features = head.plain();
+    const reconstruction = server.reconstruction.map((r) => r.dataSync() as Float32Array);
     const all = concat(features.map((f) => f.data));
-    const allRec = concat(reconstruction.map((f) => f.data));
-    const symbols = client.symbols[0].map((data, i) => ({ data, shape: loaded.rate.units[i].latentShape }));
-    const bitstream = client.bitstreams[0];
-
+    const allRec = concat(reconstruction);
+    const splitOut = (await server.outputs[0].data()) as Float32Array;
+    const symbols = coded.symbols[0];
     return {
       token: p.token,
       model: manifest.id,
-      split: p.split,
-      rate: p.rate,
+      split,
+      rate,
       backend: tf.getBackend() as RunResult["backend"],
-      input: { data: p.image.data.slice(), shape: p.image.shape },
-      features,
-      reconstruction,
-      symbols,
-      histograms: symbols.map((s, i) => symbolHistograms(s.data, loaded.units[i].tables)),
-      bitstream,
-      payloadBytes: client.payloadBytes[0],
-      estimatedBits: client.estimatedBits[0],
+      features: p.features ? features.map((f) => ({ data: f.data.slice(), shape: f.shape })) : null,
+      reconstruction: { data: new Float32Array(reconstruction[0]), shape: features[0].shape },
       featureMse: mse(all, allRec),
       featurePsnr: psnr(all, allRec),
+      latents: symbols.map((s, i) => latentSummary(s, loaded.rate.units[i].latentShape, loaded.units[i].tables)),
+      symbolCount: symbols.reduce((n, s) => n + s.length, 0),
+      bitstream: coded.bitstreams[0],
+      payloadBytes: coded.payloadBytes[0],
+      estimatedBits: coded.estimatedBits[0],
       task: manifest.task,
-      splitProbs: detection ? [] : softmax(splitOut),
-      unsplitProbs: detection ? [] : softmax(unsplitOut),
-      splitDetections: detection ? shownDetections(splitOut) : [],
-      unsplitDetections: detection ? shownDetections(unsplitOut) : [],
-      ms: { ...client.ms, ...server.ms, unsplit: unsplitMs },
+      prediction: { split: predictionOf(manifest, splitOut), unsplit: predictionOf(manifest, unsplit.out) },
+      ms: { head: head.ms, ...coded.ms, ...server.ms, unsplit: unsplit.ms },
+      reused: { head: headWasCached, unsplit: unsplitWasCached },
+      coldStart,
+      measuredCold: { head: head.cold, unsplit: unsplit.cold },
       inputPixels: manifest.input.height * manifest.input.width,
       float32Bytes: all.length * 4,
-      jpegBytes: jpegRoundTrip(
-        { pixels: toBytes(p.image, manifest.input.range), width: manifest.input.width, height: manifest.input.height, channels: manifest.input.channels },
-        JPEG_QUALITY,
-      ).bytes.length,
+      jpegBytes: session.knownJpegBytes(),
       jpegQuality: JPEG_QUALITY,
       numTensors: 0, // filled in by the caller once everything is disposed
-    };
-  } finally {
-    tf.dispose(tensors);
-    if (client) tf.dispose(client.features);
-    if (server) tf.dispose([...server.reconstruction, ...server.outputs]);
-  }
-}
-
-/** The edge server's job: a bitstream file in, a prediction out. Any defect is a BitstreamError. */
-export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
-  if (bytes.length === 0) throw new BitstreamError("truncated", "the file is empty");
-  const { header } = readContainer(bytes);
-  const entry = await entryByIndex(header.model);
-  if (!entry) throw new BitstreamError("unknown-id", `no model has index ${header.model}`);
-  const model = await useModel(entry.id);
-  if (!findRate(model.manifest, header.split, header.rate)) {
-    throw new BitstreamError("unknown-id", `model ${model.manifest.id} has no split ${header.split} with rate level ${header.rate}`);
-  }
-  const loaded = await model.rate(header.split, header.rate);
-  const server = await runServer(model.backbone, loaded, model.manifest.index, [bytes]);
-  try {
-    const out = (await server.outputs[0].data()) as Float32Array;
-    const detection = model.manifest.task === "detection";
-    return {
-      model: model.manifest.id,
-      split: header.split,
-      rate: header.rate,
-      bytes: bytes.length,
-      probs: detection ? [] : softmax(out),
-      detections: detection ? shownDetections(out) : [],
-      reconstruction: await Promise.all(server.reconstruction.map(plainOf)),
-      ms: server.ms,
+      counters: snapshot(), // completed by the caller
     };
   } finally {
     tf.dispose([...server.reconstruction, ...server.outputs]);
+  }
+}
+
+/** Every rate level of a split point on one input, one after another, the head computed (at most) once. */
+export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
+  return asRun(p, async ({ model, session, checkpoint, stale }) => {
+    const { manifest, backbone } = model;
+    const split = manifest.splits[p.split];
+    if (!split) throw new BadInput(`Model ${manifest.id} has no split ${p.split}.`);
+    const levels: LevelResult[] = [];
+    for (const rate of split.rates) {
+      const loaded = await rateOf(model, p.split, rate.index);
+      stale();
+      model.firstRunOf(p.split);
+      const head = await session.head(split);
+      await checkpoint("buEncoder");
+      const coded = await encodeFeatures(loaded, { model: manifest.index, split: p.split, rate: rate.index }, head.features, checkpoint);
+      await checkpoint("entropyDecode");
+      const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
+      try {
+        const all = concat(head.plain().map((f) => f.data));
+        const allRec = concat(server.reconstruction.map((r) => r.dataSync() as Float32Array));
+        levels.push({
+          rate: rate.index,
+          bytes: coded.bitstreams[0].length,
+          payloadBytes: coded.payloadBytes[0],
+          estimatedBits: coded.estimatedBits[0],
+          featureMse: mse(all, allRec),
+          featurePsnr: psnr(all, allRec),
+          prediction: predictionOf(manifest, (await server.outputs[0].data()) as Float32Array),
+        });
+      } finally {
+        tf.dispose([...server.reconstruction, ...server.outputs]);
+      }
+    }
+    const unsplit = await session.unsplit(split);
+    return { token: p.token, model: manifest.id, split: p.split, levels, unsplit: predictionOf(manifest, unsplit.out), counters: snapshot() };
+  });
+}
+
+/** What sending the input itself would cost: its JPEG size, computed once per input, apart from the runs. */
+export async function inputBaselines(p: Pick<InputParams, "model" | "pixels">): Promise<BaselinesResult> {
+  const handle = await pageSlot.hold(p.model);
+  try {
+    const session = handle.model.sessions.acquire(checkPixels(handle.model.manifest, p.pixels));
+    try {
+      return { jpegBytes: session.jpegBytes(), jpegQuality: JPEG_QUALITY };
+    } finally {
+      handle.model.sessions.release(session);
+    }
+  } finally {
+    handle.release();
+  }
+}
+
+/**
+ * The edge server's job: a bitstream file in, a prediction out. The header is checked against the registry and
+ * the manifests, then the payload against the rate level's tables, before the backbone is touched. Any defect
+ * is a BitstreamError.
+ */
+export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
+  if (bytes.length === 0) throw new BitstreamError("truncated", "the file is empty");
+  const { header } = readContainer(bytes);
+  const manifest = await manifestByIndex(header.model);
+  if (!manifest) throw new BitstreamError("unknown-id", `no model has index ${header.model}`);
+  const found = findRate(manifest, header.split, header.rate);
+  if (!found) throw new BitstreamError("unknown-id", `model ${manifest.id} has no split ${header.split} with rate level ${header.rate}`);
+
+  const model = await decodeSlot.use(manifest.id);
+  const handle = await decodeSlot.hold(manifest.id);
+  try {
+    const loaded = await handle.model.rate(header.split, header.rate);
+    // The payload against its tables (throws a BitstreamError) before the backbone runs.
+    decodeSymbols(bytes, () => ({ shapes: loaded.rate.units.map((u) => u.latentShape), tables: loaded.units.map((u) => u.tables) }));
+    const server = await runServer(model.backbone, loaded, manifest.index, [bytes]);
+    try {
+      const out = (await server.outputs[0].data()) as Float32Array;
+      let top: DecodeResult["top"] = null;
+      let detections = 0;
+      if (manifest.task === "detection") {
+        const shown = shownDetections(out);
+        detections = shown.length;
+        if (shown[0]) top = { label: manifest.classes[shown[0].cls] ?? `class ${shown[0].cls}`, p: shown[0].score };
+      } else {
+        const probs = softmax(out);
+        const best = probs.indexOf(Math.max(...probs));
+        top = { label: manifest.classes[best] ?? `class ${best}`, p: probs[best] };
+      }
+      return {
+        model: manifest.id,
+        modelName: manifest.name,
+        split: { index: found.split.index, id: found.split.id, label: found.split.label },
+        rate: { index: found.rate.index, id: found.rate.id, label: found.rate.label },
+        bytes: bytes.length,
+        task: manifest.task,
+        top,
+        detections,
+        ms: server.ms,
+      };
+    } finally {
+      tf.dispose([...server.reconstruction, ...server.outputs]);
+    }
+  } finally {
+    handle.release();
   }
 }

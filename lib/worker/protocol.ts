@@ -8,7 +8,23 @@
  * To add a request: add an entry to `Requests` and a handler in lib/worker/handlers.ts.
  */
 import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
-import type { DecodeParams, DecodeResult, LoadModelParams, LoadModelResult, MemoryResult, Progress, RunParams, RunResult } from "./playground-protocol";
+import type {
+  BaselinesParams,
+  BaselinesResult,
+  DecodeParams,
+  DecodeResult,
+  LoadModelParams,
+  LoadModelResult,
+  MemoryResult,
+  ModelFiles,
+  ModelParams,
+  ModelsResult,
+  Progress,
+  RunLevelsParams,
+  RunLevelsResult,
+  RunParams,
+  RunResult,
+} from "./playground-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -58,8 +74,12 @@ export interface CodecDemoResult {
 export interface Requests {
   init: { params: InitParams; result: InitResult };
   "codec-demo": { params: CodecDemoParams; result: CodecDemoResult };
+  models: { params: Record<string, never>; result: ModelsResult };
+  "open-model": { params: ModelParams; result: ModelFiles };
   "load-model": { params: LoadModelParams; result: LoadModelResult };
   run: { params: RunParams; result: RunResult };
+  "run-levels": { params: RunLevelsParams; result: RunLevelsResult };
+  baselines: { params: BaselinesParams; result: BaselinesResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
 }
@@ -75,6 +95,10 @@ export type WorkerRequest = {
 export type WorkerErrorCode =
   | "bad-request"
   | "no-backend"
+  /** A file could not be downloaded or read (the message names it); the same request may be retried. */
+  | "load-failed"
+  /** A newer choice made this request pointless (another model chosen while this one loaded). */
+  | "cancelled"
   | "bitstream"
   | "internal"
   | "worker-crashed"

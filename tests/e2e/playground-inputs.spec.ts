@@ -74,6 +74,20 @@ test("bad uploads get a sentence and the app keeps working", async ({ page }) =>
   expect(again.bytes).toBe(before.bytes);
 });
 
+test("a photo uploaded to the digits model gets a hint to switch to the photo model", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  await expect(page.getByTestId("photo-hint")).toHaveCount(0);
+  const rgb = new Uint8Array(64 * 48 * 3).map((_, i) => (i * 37) % 256);
+  await page.getByLabel("Upload image").setInputFiles({ name: "street.png", mimeType: "image/png", buffer: Buffer.from(encodePng(rgb, 64, 48, 3)) });
+  await readLive(page, { sample: "upload" });
+  const hint = page.getByTestId("photo-hint");
+  await expect(hint).toContainText("If this is a photo");
+  await hint.getByRole("button", { name: "switch to Photos: COCO object detector (CenterNet, MobileNetV3)" }).click();
+  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toHaveValue("centernet");
+  await readLive(page, { split: "head-taps" });
+});
+
 type Rgba = [number, number, number, number];
 
 /** A handwritten-looking "7" (a top bar and a diagonal, strokes 1/10 of the side thick) in `ink` on `paper`. */

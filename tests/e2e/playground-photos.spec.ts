@@ -40,3 +40,49 @@ test("an uploaded photo runs through the split detector at every split point and
   expect(best.unsplitTop).not.toBe("none");
   expect(best.splitTop).toBe(best.unsplitTop);
 });
+
+test("the photo model reads clearly: named in the menu, open at its deep cut, boxes above a score threshold, agreement in words, named feature maps", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto("/?backend=wasm");
+  await page.getByRole("combobox", { name: "Model", exact: true }).selectOption({ label: "Photos: COCO object detector (CenterNet, MobileNetV3)" });
+  await expect(page.getByLabel("Split point")).toHaveValue("head-taps");
+  await readLive(page, { split: "head-taps" });
+
+  const agreement = page.getByTestId("agreement");
+  await expect(agreement).toHaveText(/^\d+ of \d+ found(, \d+ extra)?$/);
+  await expect(page.getByRole("region", { name: "Prediction" })).not.toContainText(/accuracy/i);
+  const count = async () => Number(await page.getByTestId("unsplit-prediction").getAttribute("data-count"));
+  const atDefault = await count();
+  const threshold = page.getByLabel("Score threshold");
+  await threshold.fill("0.05");
+  const low = await count();
+  await threshold.fill("0.9");
+  const high = await count();
+  expect(low).toBeGreaterThanOrEqual(atDefault);
+  expect(high).toBeLessThanOrEqual(atDefault);
+  expect(low).toBeGreaterThan(high);
+  // The agreement follows the boxes shown.
+  expect(Number(await agreement.getAttribute("data-of"))).toBe(high);
+
+  // Box labels are at least 12 px.
+  await threshold.fill("0.2");
+  const sizes = await page
+    .getByTestId("split-prediction")
+    .locator("svg text")
+    .evaluateAll((els) =>
+      els.map((e) => {
+        const svg = e.closest("svg")!;
+        return parseFloat(e.getAttribute("font-size")!) * (svg.getBoundingClientRect().width / svg.viewBox.baseVal.width);
+      }),
+    );
+  expect(sizes.length).toBeGreaterThan(0);
+  for (const px of sizes) expect(px).toBeGreaterThanOrEqual(12);
+
+  const features = page.getByRole("region", { name: "Feature maps at the split" });
+  await expect(features).toContainText("MobileNetV3 block 14, stride 32");
+  const perChannel = features.getByLabel("Per-channel scale").first();
+  await perChannel.check();
+  await expect(features).toContainText("Each channel from its own minimum");
+});

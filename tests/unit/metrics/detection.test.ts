@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { averagePrecision, detectionAgreement, iou, parseDetections, type Detection } from "@/lib/metrics/detection";
+import {
+  averagePrecision,
+  DETECTION_SCORE_THRESHOLD,
+  detectionAgreement,
+  iou,
+  NMS_IOU_THRESHOLD,
+  nonMaxSuppression,
+  parseDetections,
+  type Detection,
+} from "@/lib/metrics/detection";
 
 const det = (x1: number, y1: number, x2: number, y2: number, score: number, cls: number): Detection => ({ box: [x1, y1, x2, y2], score, cls });
 
@@ -51,5 +60,26 @@ describe("detection metrics", () => {
     const lowFirst = [[det(0, 0, 10, 10, 0.2, 0)]];
     expect(detectionAgreement(truth, lowFirst, { minScore: 0.5 }).meanIou).toBeNull();
     expect(detectionAgreement([[]], [[]], { minScore: 0.5 }).map).toBeNull();
+  });
+});
+
+describe("non-maximum suppression", () => {
+  it("keeps boxes best first and drops one whose IoU with a kept box reaches the threshold, across classes", () => {
+    const a = det(0, 0, 10, 10, 0.9, 1);
+    const b = det(0, 0, 10, 8, 0.8, 2); // IoU with a: 80 / 100 = 0.8
+    const c = det(0, 5, 10, 15, 0.7, 1); // IoU with a: 50 / 150 = 0.33
+    const d = det(100, 100, 110, 110, 0.95, 1);
+    expect(nonMaxSuppression([c, b, a, d])).toEqual([d, a, c]);
+    expect(nonMaxSuppression([c, b, a, d], 0.3)).toEqual([d, a]);
+    expect(nonMaxSuppression([c, b, a, d], 0.9)).toEqual([d, a, b, c]);
+    expect(NMS_IOU_THRESHOLD).toBe(0.4);
+    expect(DETECTION_SCORE_THRESHOLD).toBe(0.2);
+  });
+
+  it("keeps the input order among equal scores", () => {
+    const x = det(0, 0, 10, 10, 0.5, 1);
+    const y = det(50, 0, 60, 10, 0.5, 2);
+    expect(nonMaxSuppression([y, x])).toEqual([y, x]);
+    expect(nonMaxSuppression([])).toEqual([]);
   });
 });

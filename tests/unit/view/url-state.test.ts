@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { readSettings, settingsToSearch, type ViewSettings } from "@/lib/view/url-state";
+import type { ModelManifest } from "@/lib/models/manifest";
+import { readSettings, resolveModel, resolveSettings, settingsToSearch, type ViewSettings } from "@/lib/view/url-state";
+
+/** A manifest with just what settings need: splits with rate levels, a name. */
+function manifest(defaultView?: ModelManifest["defaultView"]): ModelManifest {
+  const rates = ["r0", "r1", "r2", "r3"].map((id, index) => ({ id, index })) as ModelManifest["splits"][number]["rates"];
+  const splits = ["a", "b", "c"].map((id, index) => ({ id, index, label: `Split ${id.toUpperCase()}`, rates })) as ModelManifest["splits"];
+  return { id: "m", name: "Model M", splits, defaultView } as ModelManifest;
+}
+const samples = [
+  { id: "s0", label: "zero" },
+  { id: "s1", label: "one" },
+];
 
 describe("view settings in the address", () => {
   it("round-trips every field", () => {
@@ -13,12 +25,53 @@ describe("view settings in the address", () => {
     expect(readSettings(search).backend).toBeUndefined();
   });
 
-  it("ignores an unknown backend and empty values, keeps the rest for the caller to check", () => {
-    expect(readSettings("?backend=quantum&split=&rate=r9&model=digits")).toEqual({ rate: "r9", model: "digits" });
+  it("drops empty values and keeps the rest as written, for resolveSettings to check", () => {
+    expect(readSettings("?backend=quantum&split=&rate=r9&model=digits")).toEqual({ backend: "quantum", rate: "r9", model: "digits" });
   });
 
   it("escapes ids so any id survives the trip", () => {
     const s: ViewSettings = { model: "a b&c", split: "x=y", rate: "r/1", sample: "é", backend: "cpu" };
     expect(readSettings(settingsToSearch(s))).toEqual(s);
+  });
+});
+
+describe("resolving what the address asks for", () => {
+  it("fills in what it lacks without a word: the model's default view, else the middle split and rate, the first sample", () => {
+    expect(resolveSettings({}, manifest(), samples, null)).toEqual({
+      settings: { model: "m", split: "b", rate: "r1", sample: "s0", backend: "auto" },
+      notices: [],
+    });
+    expect(resolveSettings({}, manifest({ split: "c" }), samples, null).settings).toMatchObject({ split: "c", rate: "r1" });
+    expect(resolveSettings({}, manifest({ split: "c", rate: "r3" }), samples, null).settings).toMatchObject({ split: "c", rate: "r3" });
+    // The default rate of the default view applies to that split only.
+    expect(resolveSettings({ split: "a" }, manifest({ split: "c", rate: "r3" }), samples, null).settings).toMatchObject({ split: "a", rate: "r1" });
+  });
+
+  it("says what it replaced for every unknown value", () => {
+    const { settings, notices } = resolveSettings({ split: "zz", rate: "r9", sample: "cat", backend: "quantum" }, manifest(), samples, null);
+    expect(settings).toEqual({ model: "m", split: "b", rate: "r1", sample: "s0", backend: "auto" });
+    expect(notices).toEqual([
+      'The address asks for the split point "zz", which Model M does not have; showing "Split B" instead.',
+      'The address asks for the rate level "r9", which "Split B" does not have; showing r1 instead.',
+      'The address asks for the sample "cat", which Model M does not have; showing sample s0 instead.',
+      'The address asks for the backend "quantum", which does not exist; choosing one automatically instead.',
+    ]);
+    expect(resolveModel({ model: "nope" }, [{ id: "m", name: "Model M" }])).toEqual({
+      model: "m",
+      notice: 'The address asks for the model "nope", which this site does not have; showing Model M instead.',
+    });
+    expect(
+      resolveModel({ model: "m" }, [
+        { id: "x", name: "X" },
+        { id: "m", name: "Model M" },
+      ]),
+    ).toEqual({ model: "m", notice: null });
+  });
+
+  it("keeps an upload or drawing this tab holds, and explains a link made with one elsewhere", () => {
+    expect(resolveSettings({ sample: "upload" }, manifest(), samples, "upload")).toMatchObject({ settings: { sample: "upload" }, notices: [] });
+    expect(resolveSettings({ sample: "draw" }, manifest(), samples, "upload").notices).toEqual([
+      "This link was made with a drawing, which stays in the browser that made it; showing sample s0 (zero) instead.",
+    ]);
   });
 });

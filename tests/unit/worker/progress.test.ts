@@ -26,11 +26,11 @@ describe("progress messages", () => {
     const a = client.call("load-model", { model: "digits" }, (p) => seenA.push(p));
     void client.call("memory", {}, (p) => seenB.push(p));
     const [ra] = w.posted;
-    w.send({ id: ra.id, progress: { what: "backbone weights", fraction: 0.5 } });
+    w.send({ id: ra.id, progress: { phase: "weights", what: "backbone weights", fraction: 0.5 } });
     w.send({ id: ra.id, ok: false, type: "load-model", error: { code: "bad-request", message: "No such model." } });
-    w.send({ id: ra.id, progress: { what: "late", fraction: 1 } });
+    w.send({ id: ra.id, progress: { phase: "build", what: "late", fraction: 1 } });
     expect(await a).toEqual({ ok: false, error: { code: "bad-request", message: "No such model." } });
-    expect(seenA).toEqual([{ what: "backbone weights", fraction: 0.5 }]);
+    expect(seenA).toEqual([{ phase: "weights", what: "backbone weights", fraction: 0.5 }]);
     expect(seenB).toEqual([]);
   });
 });
