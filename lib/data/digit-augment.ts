@@ -2,15 +2,14 @@
  * Seeded augmentation of 28x28 grey digits toward what people draw and upload: a random affine warp (shift,
  * scale, aspect, rotation, shear), thicker or thinner strokes, blur, a low-resolution scan resampled up, lower
  * contrast on a grey background, noise, and finally the page's own upload normalisation (8-bit grey, inverted
- * when dark-on-light, stretched to the full range: rgbaToModelPixels), so a trained model sees its inputs the
+ * when dark-on-light, stretched to the full range: lib/image toModelChannels), so a trained model sees its inputs the
  * way the page hands them over. Pure TypeScript: training scripts, the unit fit and tests share it.
  */
-import { rgbaToModelPixels } from "@/lib/view/image-input";
+import { toModelChannels } from "@/lib/image/model-pixels";
 import type { RandomSource } from "@/lib/util/prng";
 
 const SIZE = 28;
 const PIXELS = SIZE * SIZE;
-const SPEC = { height: SIZE, width: SIZE, channels: 1 as const, range: [0, 1] as [number, number] };
 
 /** Ranges and probabilities; every draw comes from the caller's seeded source. */
 export const AUGMENT = {
@@ -155,12 +154,9 @@ function gauss(random: RandomSource): number {
 
 /** The upload path's normalisation of a grey picture in [0, 1]: 8-bit, invert if dark-on-light, stretch. */
 export function asUploaded(grey: Float32Array): Float32Array {
-  const rgba = new Uint8Array(PIXELS * 4);
-  for (let i = 0; i < PIXELS; i++) {
-    const v = Math.round(Math.min(Math.max(grey[i], 0), 1) * 255);
-    rgba.set([v, v, v, 255], 4 * i);
-  }
-  return Float32Array.from(rgbaToModelPixels(rgba, SPEC).pixels, (v) => v / 255);
+  const rgb = new Uint8Array(PIXELS * 3);
+  for (let i = 0; i < PIXELS; i++) rgb.fill(Math.round(Math.min(Math.max(grey[i], 0), 1) * 255), 3 * i, 3 * i + 3);
+  return Float32Array.from(toModelChannels(rgb, SIZE, SIZE, 1).pixels, (v) => v / 255);
 }
 
 /** One augmented copy of a digit (784 values in [0, 1]). */
