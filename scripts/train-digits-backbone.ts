@@ -5,17 +5,22 @@
  * training.json}. The 2,000 held-out digits are evaluated once, at the end.
  *
  *   npm run train:digits:backbone [-- --epochs 18] [-- --seed 1] [-- --dry-run]
+ *   npm run train:digits:backbone -- --init <folder> --epochs 3 --learning-rate 5e-4
+ *
+ * --init continues from a trained backbone (its model.json and training.json in the folder; that training is
+ * recorded as the earlier stage and its seconds count in the total): fine-tuning with augmentation.
  *
  * --dry-run times 20 batches and writes nothing. Deterministic for a given seed (single-threaded wasm).
  */
 import { appendFileSync, mkdirSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type * as tfNamespace from "@tensorflow/tfjs";
 import { augmentDigit, AUGMENT } from "@/lib/data/digit-augment";
 import { DIGIT_PIXELS, DIGIT_SIZE, loadMnist, trainValidationSplit } from "@/lib/data/mnist";
 import { createRng, shuffleInPlace, type RandomSource } from "@/lib/util/prng";
 import { buildDigitsBackbone } from "@/lib/models/digits-backbone";
+import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { initNodeTf } from "@/lib/tf/node";
 import { commandLine, readOptions } from "./args";
 
@@ -27,12 +32,14 @@ const opts = readOptions("train:digits:backbone", {
   epochs: { type: "number", min: 1, integer: true, help: "training epochs (default 18)" },
   seed: { type: "number", integer: true, help: "seed of the weights, shuffles and augmentation (default 1)" },
   "dry-run": { type: "boolean", help: "time 20 batches and write nothing" },
+  init: { type: "string", help: "folder of a trained backbone to continue from (fine-tuning)" },
+  "learning-rate": { type: "number", min: 0, help: "peak learning rate (default 2e-3)" },
 });
 const dryRun = opts["dry-run"] ?? false;
 const seed = opts.seed ?? 1;
 const epochs = opts.epochs ?? 18;
 const batchSize = 64;
-const peakLearningRate = 2e-3;
+const peakLearningRate = opts["learning-rate"] ?? 2e-3;
 const maxShift = 2;
 /** Share of each batch that is only shifted (the plain digits stay in view); the rest gets augmentDigit. */
 const plainShare = 0.2;
@@ -120,7 +127,9 @@ const validationAugmented = new Float32Array(validation.images.length);
   for (let i = 0; i < validation.labels.length; i++)
     validationAugmented.set(augmentDigit(validation.images.subarray(i * DIGIT_PIXELS, (i + 1) * DIGIT_PIXELS), r), i * DIGIT_PIXELS);
 }
-const model = buildDigitsBackbone(tf, seed);
+const initFolder = opts.init ? path.resolve(ROOT, opts.init) : null;
+const model = initFolder ? await loadLayersModelFromFile(tf, path.join(initFolder, "model.json")) : buildDigitsBackbone(tf, seed);
+const earlierStage = initFolder ? JSON.parse(await readFile(path.join(initFolder, "training.json"), "utf8")) : null;
 const params = model.countParams();
 const trainCount = train.labels.length;
 const batchesPerEpoch = Math.floor(trainCount / batchSize);
@@ -217,6 +226,13 @@ if (dryRun) {
     validationDigits: validation.labels.length,
     testDigits: data.testLabels.length,
     trainSeconds: Math.round(trainSeconds),
+    ...(earlierStage
+      ? {
+          init: { from: path.relative(ROOT, initFolder!), earlierStage },
+          /** This stage plus every earlier one: what the backbone cost to train. */
+          totalTrainSeconds: Math.round(trainSeconds + (earlierStage.totalTrainSeconds ?? earlierStage.trainSeconds)),
+        }
+      : { totalTrainSeconds: Math.round(trainSeconds) }),
     medianSecondsPerBatch: Number(median.toFixed(3)),
     testAccuracy,
     validationAccuracy: perEpoch.at(-1)?.validationAccuracy,
