@@ -11,7 +11,7 @@
  * Seeded: the same fonts and Chromium give the same files. Authoring time only (needs the fonts installed, see
  * CREDITS.md in the fixture folder, and `npm run build` for the draw pad); CI only reads the files.
  *
- *   npx tsx scripts/make-foreign-digits.ts [--port 3200]
+ *   npm run fixture:foreign-digits [-- --port 3200]
  */
 import { spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -25,7 +25,7 @@ import { readOptions } from "./args";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "tests/fixtures/foreign-digits");
 const SEED = 9;
-const opts = readOptions("make-foreign-digits", { port: { type: "number", integer: true, min: 1, help: "port for serving out/ (default 3200)" } });
+const opts = readOptions("fixture:foreign-digits", { port: { type: "number", integer: true, min: 1, help: "port for serving out/ (default 3200)" } });
 const port = opts.port ?? 3200;
 
 /** Font families (fontconfig names) and the Debian package each comes from. */

@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { EntropyTables } from "@/lib/codec";
 import { createRng } from "@/lib/util/prng";
 import type { BuConfig, BuParams } from "./bu";
-import { encode } from "./bu";
+import { buParamCount, encode, encoderMacs } from "./bu";
 import { channelsFirst, exportTables, likelihood } from "./entropy-model";
 import { channelMoments, componentsFor, patchPcaInitParams, principalComponents, spaceToDepth, type PrincipalComponents } from "./pca-init";
 import { trainStepTerms } from "./train";
@@ -29,6 +29,8 @@ export interface FitLevel {
   latentChannels?: number;
   /** Default: where a uniform quantizer of this step balances rate and distortion (lambdaForStep). */
   lambda?: number;
+  /** Patch size and stride of this level's unit (default: the fit's): coarse levels may pay off with larger patches. */
+  stride?: number;
 }
 
 export interface FitBudget {
@@ -60,7 +62,7 @@ export interface FitOptions {
   /** The cut tensor's shape [H, W, C] and whether it is non-negative (after a ReLU). */
   shape: [number, number, number];
   nonNegative: boolean;
-  /** Patch size and stride of the units (must divide H and W). */
+  /** Patch size and stride of the units (must divide H and W), unless a level sets its own. */
   stride: number;
   /** Cached head outputs: `count` maps of H*W*C values, channels-last, one after another. */
   tensors: Float32Array;
@@ -74,6 +76,9 @@ export interface FitOptions {
   /** Rate levels from fewest bytes (r0) to best quality. */
   levels: FitLevel[];
   maxLatentChannels: number;
+  /** Budgets every unit must keep (e.g. 2 % of the backbone's parameters, 10 % of the head's MACs): fewer channels if not. */
+  maxParams?: number;
+  maxEncoderMacs?: number;
   /** A component is kept when its spread is at least this fraction of the level's step. */
   componentFraction: number;
   lambdaFactor?: number;
@@ -99,10 +104,10 @@ export interface FittedUnit {
 
 /** Cheap budget (browser) and full budget (training script) differ only in these numbers. */
 export const QUICK_BUDGET: FitBudget = {
-  entropySteps: 150,
-  entropyBatch: 2048,
+  entropySteps: 40,
+  entropyBatch: 1024,
   fineTuneSteps: 0,
-  finestFineTuneSteps: 40,
+  finestFineTuneSteps: 30,
   batchSize: 32,
   learningRate: 1e-3,
   entropyLearningRate: 0.01,
@@ -141,7 +146,6 @@ function tensorVariance(data: Float32Array): number {
 export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   const [H, W, C] = o.shape;
   const per = H * W * C;
-  const s = o.stride;
   const b = o.budget;
   if (o.tensors.length !== o.count * per) throw new Error(`${o.tensors.length} cached values for ${o.count} maps of ${o.shape.join("x")}`);
   if (o.klWeight > 0 && (!o.tail || !o.teacherLogits || !o.classes))
@@ -150,10 +154,14 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
 
   report({ phase: "moments", rateIndex: null, step: 0, steps: 1 });
   const momentMaps = Math.min(o.count, b.momentImages);
-  const pc = principalComponents(channelMoments([spaceToDepth(o.tensors.subarray(0, momentMaps * per), o.shape, s)], s * s * C));
   const variance = tensorVariance(o.tensors.subarray(0, momentMaps * per));
-  await yieldToEvents();
-  abortIfAsked(o.signal);
+  // Principal components of the patches, once per patch size the levels use.
+  const components = new Map<number, PrincipalComponents>();
+  for (const stride of new Set(o.levels.map((l) => l.stride ?? o.stride))) {
+    components.set(stride, principalComponents(channelMoments([spaceToDepth(o.tensors.subarray(0, momentMaps * per), o.shape, stride)], stride * stride * C)));
+    await yieldToEvents();
+    abortIfAsked(o.signal);
+  }
 
   const rng = createRng(o.seed);
   const batchOf = (n: number) => {
@@ -182,8 +190,16 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   async function fitLevel(rateIndex: number): Promise<FittedUnit> {
     const t0 = Date.now();
     const level = o.levels[rateIndex];
-    const latentChannels = level.latentChannels ?? Math.min(o.maxLatentChannels, componentsFor(pc, level.step, o.componentFraction));
-    const cfg: BuConfig = { inShape: o.shape, latentChannels, stride: s, step: level.step, nonNegative: o.nonNegative, arch: "patch" };
+    const s = level.stride ?? o.stride;
+    const pc = components.get(s)!;
+    let latentChannels = level.latentChannels ?? Math.min(o.maxLatentChannels, componentsFor(pc, level.step, o.componentFraction));
+    const cfgWith = (c: number): BuConfig => ({ inShape: o.shape, latentChannels: c, stride: s, step: level.step, nonNegative: o.nonNegative, arch: "patch" });
+    while (
+      latentChannels > 1 &&
+      (buParamCount(cfgWith(latentChannels)) > (o.maxParams ?? Infinity) || encoderMacs(cfgWith(latentChannels)) > (o.maxEncoderMacs ?? Infinity))
+    )
+      latentChannels--;
+    const cfg = cfgWith(latentChannels);
     const lambda = level.lambda ?? lambdaForStep(level.step, pc, variance, per, o.lambdaFactor);
     report({ phase: "start", rateIndex, step: 0, steps: 1 });
     const start = patchPcaInitParams(cfg, pc, createRng(o.seed + 1 + rateIndex).next);
@@ -198,7 +214,7 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   }
 
   async function trainLevel(rateIndex: number, t0: number, cfg: BuConfig, lambda: number, vars: Record<string, tf.Variable>): Promise<FittedUnit> {
-    const { latentChannels } = cfg;
+    const { latentChannels, stride: s } = cfg;
     const em = Object.entries(vars)
       .filter(([n]) => n.startsWith("em."))
       .map(([, v]) => v);
@@ -211,30 +227,33 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
     });
     const positions = latents.shape[2];
     const emOptimizer = tf.train.adam(b.entropyLearningRate);
-    for (let step = 0; step < b.entropySteps; step++) {
-      const cols = tf.tensor1d(
-        Array.from({ length: Math.min(b.entropyBatch, positions) }, () => Math.floor(rng.next() * positions)),
-        "int32",
-      );
-      emOptimizer.minimize(
-        () =>
-          tf.tidy(() => {
-            const z = tf.gather(latents, cols, 2) as tf.Tensor3D;
-            const noisy = tf.add(z, tf.randomUniform(z.shape, -0.5, 0.5, "float32", o.seed * 7919 + step)) as tf.Tensor3D;
-            return tf.neg(tf.mean(tf.log(likelihood(vars, noisy))));
-          }) as tf.Scalar,
-        false,
-        em,
-      );
-      cols.dispose();
-      if (step % 25 === 0) {
-        report({ phase: "entropy", rateIndex, step, steps: b.entropySteps });
-        await yieldToEvents();
-        abortIfAsked(o.signal);
+    try {
+      for (let step = 0; step < b.entropySteps; step++) {
+        const cols = tf.tensor1d(
+          Array.from({ length: Math.min(b.entropyBatch, positions) }, () => Math.floor(rng.next() * positions)),
+          "int32",
+        );
+        emOptimizer.minimize(
+          () =>
+            tf.tidy(() => {
+              const z = tf.gather(latents, cols, 2) as tf.Tensor3D;
+              const noisy = tf.add(z, tf.randomUniform(z.shape, -0.5, 0.5, "float32", o.seed * 7919 + step)) as tf.Tensor3D;
+              return tf.neg(tf.mean(tf.log(likelihood(vars, noisy))));
+            }) as tf.Scalar,
+          false,
+          em,
+        );
+        cols.dispose();
+        if (step % 25 === 0) {
+          report({ phase: "entropy", rateIndex, step, steps: b.entropySteps });
+          await yieldToEvents();
+          abortIfAsked(o.signal);
+        }
       }
+    } finally {
+      emOptimizer.dispose();
+      latents.dispose();
     }
-    emOptimizer.dispose();
-    latents.dispose();
 
     // Fine-tuning: everything trains on distortion + lambda * rate.
     const steps = rateIndex === o.levels.length - 1 ? b.finestFineTuneSteps : b.fineTuneSteps;
@@ -259,27 +278,30 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
       kl: t.kl.dataSync()[0],
       bitsPerImage: t.bitsPerImage.dataSync()[0],
     });
-    for (let step = 0; step < steps; step++) {
-      let terms: FitProgress["terms"];
-      const wantLog = step % 10 === 0 || step === steps - 1;
-      optimizer.minimize(
-        () => {
-          const t = evalTerms(step);
-          if (wantLog) terms = readTerms(t);
-          return t.loss;
-        },
-        false,
-        trainable,
-      );
-      if (terms) {
-        first ??= terms;
-        last = terms;
-        report({ phase: "fine-tune", rateIndex, step, steps, terms });
-        await yieldToEvents();
-        abortIfAsked(o.signal);
+    try {
+      for (let step = 0; step < steps; step++) {
+        let terms: FitProgress["terms"];
+        const wantLog = step % 10 === 0 || step === steps - 1;
+        optimizer.minimize(
+          () => {
+            const t = evalTerms(step);
+            if (wantLog) terms = readTerms(t);
+            return t.loss;
+          },
+          false,
+          trainable,
+        );
+        if (terms) {
+          first ??= terms;
+          last = terms;
+          report({ phase: "fine-tune", rateIndex, step, steps, terms });
+          await yieldToEvents();
+          abortIfAsked(o.signal);
+        }
       }
+    } finally {
+      optimizer.dispose();
     }
-    optimizer.dispose();
     if (steps === 0) {
       first = last = tf.tidy(() => readTerms(evalTerms(0)));
     }
