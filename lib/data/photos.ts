@@ -45,3 +45,11 @@ export function photoInput(tf: typeof tfNs, img: RgbImage, size: number): tfNs.T
     return tf.image.resizeBilinear(x, [size, size]) as tfNs.Tensor4D;
   });
 }
+
+/** The photo as 8-bit RGB at the model's square input (photoInput, rounded): what the page hands the detector. */
+export async function photoPixels(tf: typeof tfNs, img: RgbImage, size: number): Promise<Uint8Array> {
+  const x = tf.tidy(() => tf.round(photoInput(tf, img, size)));
+  const rgb = Uint8Array.from(await x.data());
+  x.dispose();
+  return rgb;
+}

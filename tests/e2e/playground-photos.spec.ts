@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { encodePng } from "@/lib/baselines/png";
-import { decodeJpeg, photoInput } from "@/lib/data/photos";
+import { decodeJpeg, photoPixels } from "@/lib/data/photos";
 import { initNodeTf } from "@/lib/tf/node";
 import { expect, test } from "./fixtures";
 import { expectSameAsReference, pickRate, readLive } from "./playground-helpers";
@@ -9,12 +9,7 @@ import { centernetManifest, referenceRunOf, SITE_DIR } from "./reference";
 
 /** A held-out sample photo stretched to the detector's 512 x 512 input, as 8-bit RGB. */
 async function photo512(file: string): Promise<Uint8Array> {
-  const tf = await initNodeTf();
-  const img = decodeJpeg(new Uint8Array(readFileSync(path.join(SITE_DIR, "samples/photos", file))));
-  const x = tf.tidy(() => tf.round(photoInput(tf, img, 512)));
-  const rgb = Uint8Array.from(await x.data());
-  x.dispose();
-  return rgb;
+  return photoPixels(await initNodeTf(), decodeJpeg(new Uint8Array(readFileSync(path.join(SITE_DIR, "samples/photos", file)))), 512);
 }
 
 test("an uploaded photo runs through the split detector at every split point and rate level, as an independent run of the pipeline does", async ({ page }) => {
