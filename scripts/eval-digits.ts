@@ -42,7 +42,9 @@ const data = loadMnist();
 const count = opts.limit ?? data.testLabels.length;
 const labels = Array.from(data.testLabels.subarray(0, count));
 const classes = manifest.classes.length;
-const adapter = classifierAdapter(classes);
+// Four JPEG qualities: jpeg-js sets up its tables on every call (about 40-200 ms a digit on the shared machine), and
+// a 28x28 digit costs 2.5-3.6 times its PNG at any quality anyway.
+const adapter = classifierAdapter(classes, [10, 30, 50, 90]);
 const testPixels = data.testImages.subarray(0, count * DIGIT_PIXELS);
 const chunks = () => Array.from({ length: Math.ceil(count / CHUNK) }, (_, i) => [i * CHUNK, Math.min(CHUNK, count - i * CHUNK)] as const);
 const batchOf = (pixels: Float32Array, start: number, n: number) =>
