@@ -64,7 +64,7 @@ async function inputOf(model: FolderModel): Promise<{ input: string; pixels: Uin
     const index = JSON.parse(await readFile(path.join(photos, "photos.json"), "utf8")) as PhotoIndex;
     const photo = index.samples.find((s) => s.heldOut)!;
     const img = decodeJpeg(new Uint8Array(await readFile(path.join(photos, photo.file))));
-    const pixels = await photoPixels(await initNodeTf(), img, manifest.input.height);
+    const pixels = photoPixels(img, manifest.input.height);
     return { input: `public/samples/photos/${photo.file}, stretched to ${manifest.input.height} x ${manifest.input.width}`, pixels };
   }
   throw new Error(`no golden input defined for model ${manifest.id}: add one in scripts/golden-vectors.ts`);
