@@ -25,14 +25,14 @@ for (const sc of config.splits) {
   const shape = cutShape(model, sc.node);
   const head = headMacs(model, sc.node).head;
   const rates = [];
-  for (let r = 0; r < sc.lambdas.length; r++) {
+  for (let r = 0; r < sc.steps.length; r++) {
     const dir = `bu/${sc.id}/r${r}`;
     const bu = JSON.parse(await readFile(path.join(DIR, dir, "bu.json"), "utf8"));
     const cfg = bu.config as BuConfig;
     rates.push({
       id: `r${r}`,
       index: r,
-      label: r === 0 ? "fewest bytes" : r === sc.lambdas.length - 1 ? "best quality" : `level ${r + 1}`,
+      label: r === 0 ? "fewest bytes" : r === sc.steps.length - 1 ? "best quality" : `level ${r + 1}`,
       lambda: bu.training.lambda,
       latentChannels: cfg.latentChannels,
       stride: cfg.stride,

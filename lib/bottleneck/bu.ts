@@ -8,11 +8,14 @@
  * the latent linear: a ReLU there would drop the negative half of every channel before the 1x1 convs can mix
  * channels, and a signed latent keeps the quantizer's zero bin on the middle of each zero-mean component.
  * Parameters live in a flat name -> tensor record so that training, saving and the browser share one layout.
+ * A config with arch "patch" is the other design, transform coding of s x s patches (patch-unit.ts); every function
+ * here hands such a unit over to it.
  * encode/decode are the training graph (batch norm as its own op); the pipeline runs foldForInference's form of the
  * same unit, where each batch norm is folded into its convolution so that every stage is one fused kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import { entropyParamCount, entropyParamNames, initEntropyParams } from "./entropy-model";
+import * as patch from "./patch-unit";
 
 export interface BuConfig {
   /** Shape of the split tensor this BU compresses, without batch: [H, W, channels]. */
@@ -22,6 +25,8 @@ export interface BuConfig {
   step: number;
   /** Whether the split tensor is non-negative (after a ReLU), so the decoder ends in a ReLU too. */
   nonNegative: boolean;
+  /** Absent: the depthwise design above. "patch": a kernel-s, stride-s conv and its transpose (patch-unit.ts). */
+  arch?: "patch";
 }
 
 export type BuParams = Record<string, tf.Tensor>;
@@ -40,6 +45,7 @@ export function decoderKernel(stride: number): number {
 
 export function latentShape(cfg: BuConfig): [number, number, number] {
   const [h, w] = cfg.inShape;
+  // Same for both designs: a patch unit's stride divides the tensor's size.
   return [Math.ceil(h / cfg.stride), Math.ceil(w / cfg.stride), cfg.latentChannels];
 }
 
@@ -49,6 +55,7 @@ function bnNames(prefix: string): string[] {
 
 /** Every parameter's name and shape, in storage order. */
 export function paramShapes(cfg: BuConfig): [string, number[]][] {
+  if (cfg.arch === "patch") return patch.patchParamShapes(cfg);
   const cin = cfg.inShape[2];
   const c = cfg.latentChannels;
   const ke = encoderKernel(cfg.stride);
@@ -73,6 +80,7 @@ export function isTrainable(name: string): boolean {
 }
 
 export function initBuParams(cfg: BuConfig, random: () => number): BuParams {
+  if (cfg.arch === "patch") return patch.patchInitParams(cfg, random);
   const params: BuParams = {};
   const he = (shape: number[], fanIn: number) =>
     tf.tensor(
@@ -92,6 +100,7 @@ export function initBuParams(cfg: BuConfig, random: () => number): BuParams {
 
 /** Parameters the BU adds, entropy model included (moving statistics are not parameters). */
 export function buParamCount(cfg: BuConfig): number {
+  if (cfg.arch === "patch") return patch.patchParamCount(cfg);
   let n = 0;
   for (const [name, shape] of paramShapes(cfg)) if (isTrainable(name) && !name.startsWith("em.")) n += shape.reduce((a, b) => a * b, 1);
   return n + entropyParamCount(cfg.latentChannels);
@@ -99,6 +108,7 @@ export function buParamCount(cfg: BuConfig): number {
 
 /** Multiply-accumulates of the encoder (client side) for one image. */
 export function encoderMacs(cfg: BuConfig): number {
+  if (cfg.arch === "patch") return patch.patchEncoderMacs(cfg);
   const [h, w, c] = latentShape(cfg);
   const cin = cfg.inShape[2];
   const k = encoderKernel(cfg.stride);
@@ -107,6 +117,7 @@ export function encoderMacs(cfg: BuConfig): number {
 
 /** Multiply-accumulates of the decoder (server side) for one image. */
 export function decoderMacs(cfg: BuConfig): number {
+  if (cfg.arch === "patch") return patch.patchDecoderMacs(cfg);
   const [h, w, c] = latentShape(cfg);
   const [H, W, cin] = cfg.inShape;
   const k = decoderKernel(cfg.stride);
@@ -135,6 +146,7 @@ function batchNorm(p: BuParams, prefix: string, x: tf.Tensor4D, training: boolea
 
 /** Client side: split tensor [B, H, W, Cin] -> latent [B, h, w, C] (non-negative for a non-negative tensor). */
 export function encode(cfg: BuConfig, p: BuParams, x: tf.Tensor4D, training = false): tf.Tensor4D {
+  if (cfg.arch === "patch") return patch.patchEncode(cfg, p, x);
   return tf.tidy(() => {
     let h = tf.depthwiseConv2d(x, p["enc.dw"] as tf.Tensor4D, cfg.stride, "same");
     h = batchNorm(p, "enc.bn1", h, training);
@@ -167,6 +179,7 @@ function zeroUpsample(x: tf.Tensor4D, s: number): tf.Tensor4D {
 
 /** Server side: dequantized latent [B, h, w, C] -> reconstructed split tensor [B, H, W, Cin]. */
 export function decode(cfg: BuConfig, p: BuParams, latent: tf.Tensor4D, training = false): tf.Tensor4D {
+  if (cfg.arch === "patch") return patch.patchDecode(cfg, p, latent);
   return tf.tidy(() => {
     let h = tf.conv2d(latent, p["dec.pw"] as tf.Tensor4D, 1, "valid");
     h = batchNorm(p, "dec.bn3", h, training);
@@ -187,7 +200,8 @@ export function decode(cfg: BuConfig, p: BuParams, latent: tf.Tensor4D, training
  */
 export interface InferenceBu {
   cfg: BuConfig;
-  weights: Record<"encDw" | "encDwBias" | "encPw" | "encPwBias" | "decPw" | "decPwBias" | "decDw" | "decDwBias", tf.Tensor>;
+  /** Depthwise design: encDw, encDwBias, encPw, encPwBias, decPw, decPwBias, decDw, decDwBias; patch design: its own. */
+  weights: Record<string, tf.Tensor>;
 }
 
 /** Per-channel scale and shift of an inference batch norm: y = x * scale + shift. */
@@ -224,6 +238,7 @@ function repeatEach(v: tf.Tensor1D, n: number): tf.Tensor1D {
 
 /** The caller owns the result (disposeInferenceBu); p is left untouched. */
 export function foldForInference(cfg: BuConfig, p: BuParams): InferenceBu {
+  if (cfg.arch === "patch") return { cfg, weights: patch.patchFold(p) };
   const weights = tf.tidy(() => {
     const cin = cfg.inShape[2];
     const s = cfg.stride;
@@ -253,6 +268,7 @@ export function disposeInferenceBu(bu: InferenceBu): void {
 /** Client side at inference: split tensor [B, H, W, Cin] -> latent [B, h, w, C]. */
 export function encodeFolded(bu: InferenceBu, x: tf.Tensor4D): tf.Tensor4D {
   const { cfg, weights: w } = bu;
+  if (cfg.arch === "patch") return patch.patchEncodeFolded(cfg, w, x);
   return tf.tidy(() => {
     const act = cfg.nonNegative ? "relu" : "linear";
     const h = tf.fused.depthwiseConv2d({ x, filter: w.encDw as tf.Tensor4D, strides: cfg.stride, pad: "same", bias: w.encDwBias, activation: act });
@@ -263,6 +279,7 @@ export function encodeFolded(bu: InferenceBu, x: tf.Tensor4D): tf.Tensor4D {
 /** Server side at inference: dequantized latent [B, h, w, C] -> reconstructed split tensor [B, H, W, Cin]. */
 export function decodeFolded(bu: InferenceBu, latent: tf.Tensor4D): tf.Tensor4D {
   const { cfg, weights: w } = bu;
+  if (cfg.arch === "patch") return patch.patchDecodeFolded(cfg, w, latent);
   return tf.tidy(() => {
     const act = cfg.nonNegative ? "relu" : "linear";
     const h = tf.fused.conv2d({ x: latent, filter: w.decPw as tf.Tensor4D, strides: 1, pad: "valid", bias: w.decPwBias, activation: act });

@@ -148,3 +148,68 @@ export function pcaInitParams(cfg: BuConfig, pc: PrincipalComponents, random: ()
   for (const [name, t] of Object.entries(em)) set(name, t);
   return p;
 }
+
+/**
+ * Space-to-depth of channels-last maps held as plain arrays: each s x s block of an [H, W, C] map becomes one
+ * vector of s*s*C values, ordered (i*s + j)*C + c for block pixel (i, j), the order of a kernel-s conv's taps and of
+ * depthToSpace. `data` holds whole maps one after another; the result holds [H/s, W/s] patch vectors per map.
+ */
+export function spaceToDepth(data: Float32Array, shape: readonly [number, number, number], s: number): Float32Array {
+  const [H, W, C] = shape;
+  if (s === 1) return data;
+  const per = H * W * C;
+  const out = new Float32Array(data.length);
+  let at = 0;
+  for (let n = 0; n < data.length; n += per) {
+    for (let by = 0; by < H; by += s) {
+      for (let bx = 0; bx < W; bx += s) {
+        for (let i = 0; i < s; i++) {
+          for (let j = 0; j < s; j++) {
+            const from = n + ((by + i) * W + bx + j) * C;
+            out.set(data.subarray(from, from + C), at);
+            at += C;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The closed-form start of a patch unit (arch "patch", any stride, signed or non-negative tensor): transform coding
+ * in the principal components of its s x s patches, `pc` being principalComponents of the patch vectors
+ * (spaceToDepth). The encoder's kernels are the top eigenvectors divided by S (the tensor's RMS channel
+ * deviation) and its bias centres the patch; the decoder holds the same vectors times S and adds the mean back. At
+ * high rate this is where a linear strided encoder trained on feature MSE converges; the decoder's final ReLU (on a
+ * non-negative tensor) can only lower the error of a reconstruction whose target is never negative.
+ */
+export function patchPcaInitParams(cfg: BuConfig, pc: PrincipalComponents, random: () => number): BuParams {
+  const d = cfg.stride * cfg.stride * cfg.inShape[2];
+  const c = cfg.latentChannels;
+  if (cfg.arch !== "patch") throw new Error("patchPcaInitParams is for patch units");
+  if (pc.channels !== d || c > d) throw new Error(`components of ${pc.channels}-vectors for a unit on ${d}-value patches with ${c} latent channels`);
+  const { values: ev, vectors, rms: S, mean } = pc;
+  const enc = new Float32Array(d * c);
+  const dec = new Float32Array(c * d);
+  const encBias = new Float32Array(c);
+  for (let j = 0; j < c; j++) {
+    let dot = 0;
+    for (let k = 0; k < d; k++) {
+      enc[k * c + j] = vectors[j][k] / S;
+      dec[j * d + k] = vectors[j][k] * S;
+      dot += vectors[j][k] * mean[k];
+    }
+    encBias[j] = -dot / S;
+  }
+  const s = cfg.stride;
+  const cin = cfg.inShape[2];
+  const scales = ev.slice(0, c).map((v) => (Math.sqrt(v / (S * S * cfg.step * cfg.step) + 1 / 12) * Math.sqrt(3)) / Math.PI);
+  return {
+    "enc.kernel": tf.tensor4d(enc, [s, s, cin, c]),
+    "enc.bias": tf.tensor1d(encBias),
+    "dec.kernel": tf.tensor4d(dec, [1, 1, c, d]),
+    "dec.bias": tf.tensor1d(Float32Array.from(mean)),
+    ...initEntropyParams(c, random, scales),
+  };
+}

@@ -12,6 +12,8 @@ export const MNIST_TRAIN_COUNT = 8_000;
 export const MNIST_TEST_COUNT = 2_000;
 /** Fixed seed of the train/test split: changing it changes which digits are held out. */
 export const MNIST_SPLIT_SEED = 2022;
+/** The last 1,000 of the 8,000 training digits: the validation split every training choice is measured on. */
+export const MNIST_VALIDATION_COUNT = 1_000;
 
 export interface MnistSplit {
   /** [N, 28, 28, 1] row-major (NHWC), values in [0, 1]. */
@@ -82,4 +84,16 @@ export function loadMnist(): MnistSplit {
   const tr = gather(all, train);
   const te = gather(all, test);
   return { trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels };
+}
+
+/** The training digits without the validation split, and the validation split (the last 1,000 training digits). */
+export function trainValidationSplit(data: MnistSplit): {
+  train: { images: Float32Array; labels: Uint8Array };
+  validation: { images: Float32Array; labels: Uint8Array };
+} {
+  const n = data.trainLabels.length - MNIST_VALIDATION_COUNT;
+  return {
+    train: { images: data.trainImages.subarray(0, n * DIGIT_PIXELS), labels: data.trainLabels.subarray(0, n) },
+    validation: { images: data.trainImages.subarray(n * DIGIT_PIXELS), labels: data.trainLabels.subarray(n) },
+  };
 }

@@ -8,15 +8,20 @@ import type { Backbone } from "@/lib/models/backbone";
 import { runClient, runServer } from "./run";
 import type { LoadedRate } from "./units";
 
-export interface PerImage {
+export interface PerImage<P = number> {
   bytes: number[];
   payloadBytes: number[];
   estimatedBits: number[];
-  predictions: number[];
+  predictions: P[];
   featureMse: number[];
 }
 
-export async function evaluateRate(opts: {
+/** Top-1 class per image: how a classifier's outputs are read unless the caller says otherwise. */
+async function readTop1(outputs: tf.Tensor[], classes: number): Promise<number[]> {
+  return top1(await outputs[0].data(), classes);
+}
+
+export async function evaluateRate<P = number>(opts: {
   backbone: Backbone;
   loaded: LoadedRate;
   modelIndex: number;
@@ -26,12 +31,15 @@ export async function evaluateRate(opts: {
   count: number;
   classes: number;
   chunk?: number;
-}): Promise<PerImage> {
+  /** Reads one chunk's predictions from the tail's outputs (default: top-1 class); must not dispose them. */
+  read?: (outputs: tf.Tensor[], n: number) => Promise<P[]>;
+}): Promise<PerImage<P>> {
   const { backbone, loaded, imageShape } = opts;
   const chunk = opts.chunk ?? 250;
   const pix = imageShape[0] * imageShape[1] * imageShape[2];
   const ids = { model: opts.modelIndex, split: loaded.split.index, rate: loaded.rate.index };
-  const out: PerImage = { bytes: [], payloadBytes: [], estimatedBits: [], predictions: [], featureMse: [] };
+  const read = opts.read ?? (async (outputs: tf.Tensor[]) => (await readTop1(outputs, opts.classes)) as P[]);
+  const out: PerImage<P> = { bytes: [], payloadBytes: [], estimatedBits: [], predictions: [], featureMse: [] };
   for (let s = 0; s < opts.count; s += chunk) {
     const n = Math.min(chunk, opts.count - s);
     const x = tf.tensor4d(opts.pixels.subarray(s * pix, (s + n) * pix), [n, ...imageShape]);
@@ -46,7 +54,7 @@ export async function evaluateRate(opts: {
         out.featureMse[s + i] = (out.featureMse[s + i] ?? 0) + e / client.features.length;
       }
     }
-    out.predictions.push(...top1(await server.outputs[0].data(), opts.classes));
+    out.predictions.push(...(await read(server.outputs, n)));
     out.bytes.push(...client.bitstreams.map((b) => b.length));
     out.payloadBytes.push(...client.payloadBytes);
     out.estimatedBits.push(...client.estimatedBits);

@@ -80,11 +80,11 @@ describe("digits split", () => {
     tf.dispose([x, full]);
   });
 
-  it("reaches at least 98 % accuracy on the 2,000 held-out digits", () => {
+  it("reaches at least 98.5 % accuracy on the 2,000 held-out digits", () => {
     const logits = tf.tidy(() => backbone.predict(testBatch(0, 2000))[0]);
     const acc = fractionEqual(top1(logits.dataSync(), 10), Array.from(data.testLabels));
     logits.dispose();
-    expect(acc).toBeGreaterThanOrEqual(0.98);
+    expect(acc).toBeGreaterThanOrEqual(0.985);
   });
 });
 

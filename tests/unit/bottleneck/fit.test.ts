@@ -1,0 +1,96 @@
+// fitUnits: cached tensors in, one unit per rate level out, with progress by phase and an abort between steps.
+import { beforeAll, describe, expect, it } from "vitest";
+import type * as tfNs from "@tensorflow/tfjs";
+import { decode, encode } from "@/lib/bottleneck/bu";
+import { fitUnits, QUICK_BUDGET, type FitOptions, type FitProgress } from "@/lib/bottleneck/fit";
+import { estimateBits, quantize } from "@/lib/codec";
+import { createRng } from "@/lib/util/prng";
+import { initNodeTf, type TF } from "@/lib/tf/node";
+
+let tf: TF;
+beforeAll(async () => {
+  tf = await initNodeTf();
+});
+
+const shape: [number, number, number] = [4, 4, 3];
+const count = 48;
+/** Non-negative maps built from 3 smooth sources, as a ReLU tensor of a small image would be. */
+function maps(): Float32Array {
+  const rng = createRng(3).next;
+  const out = new Float32Array(count * 48);
+  for (let n = 0; n < count; n++) {
+    const a = [rng(), rng(), rng()];
+    for (let y = 0; y < 4; y++)
+      for (let x = 0; x < 4; x++)
+        for (let c = 0; c < 3; c++) out[n * 48 + (y * 4 + x) * 3 + c] = Math.max(0, a[c] * (1 + y / 4) + a[(c + 1) % 3] * (x / 4) - 0.2);
+  }
+  return out;
+}
+
+const options = (over: Partial<FitOptions> = {}): FitOptions => ({
+  shape,
+  nonNegative: true,
+  stride: 2,
+  tensors: maps(),
+  count,
+  klWeight: 0,
+  levels: [{ step: 2 }, { step: 0.5 }, { step: 0.1 }],
+  maxLatentChannels: 12,
+  componentFraction: 0.15,
+  budget: { ...QUICK_BUDGET, entropySteps: 5, entropyBatch: 64, fineTuneSteps: 2, finestFineTuneSteps: 3, batchSize: 8, momentImages: 48 },
+  seed: 1,
+  ...over,
+});
+
+describe("fitUnits", () => {
+  it("fits one patch unit per level, finest first, with more channels, more bits and less error at finer steps", async () => {
+    const before = tf.memory().numTensors;
+    const phases: FitProgress[] = [];
+    const units = await fitUnits(options({ onProgress: (p) => phases.push(p) }));
+    expect(units.map((u) => u.rateIndex)).toEqual([0, 1, 2]);
+    expect(units.every((u) => u.cfg.arch === "patch" && u.tables.channels === u.cfg.latentChannels)).toBe(true);
+    expect(units.map((u) => u.fineTuneSteps)).toEqual([2, 2, 3]);
+    const channels = units.map((u) => u.cfg.latentChannels);
+    expect(channels[0]).toBeLessThanOrEqual(channels[1]);
+    expect(channels[1]).toBeLessThanOrEqual(channels[2]);
+    // Real symbols coded with each unit's tables, and the reconstruction error, on the cached maps.
+    const x = tf.tensor4d(maps(), [count, ...shape]);
+    const figures = units.map((u) =>
+      tf.tidy(() => {
+        const latent = encode(u.cfg, u.params, x);
+        const symbols = quantize(latent.dataSync() as Float32Array, u.cfg.step);
+        const back = decode(u.cfg, u.params, tf.mul(tf.tensor(symbols, latent.shape, "float32"), u.cfg.step) as tfNs.Tensor4D);
+        return { bits: estimateBits(symbols, u.tables), mse: tf.mean(tf.squaredDifference(back, x)).dataSync()[0] };
+      }),
+    );
+    x.dispose();
+    expect(figures[0].bits).toBeLessThan(figures[1].bits);
+    expect(figures[1].bits).toBeLessThan(figures[2].bits);
+    expect(figures[0].mse).toBeGreaterThan(figures[1].mse);
+    expect(figures[1].mse).toBeGreaterThan(figures[2].mse);
+    // Phases in order, the finest level (r2) first.
+    const order = phases.map((p) => `${p.phase}${p.rateIndex ?? ""}`).filter((k, i, a) => a.indexOf(k) === i);
+    expect(order.slice(0, 5)).toEqual(["moments", "start2", "entropy2", "fine-tune2", "tables2"]);
+    for (const u of units) tf.dispose(Object.values(u.params));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("stops with an AbortError when aborted, leaving no tensors behind", async () => {
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const run = fitUnits(
+      options({
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === "fine-tune" && p.rateIndex === 1) controller.abort();
+        },
+      }),
+    );
+    await expect(run).rejects.toThrow(/stopped|abort/i);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("refuses output distillation without a tail and the teacher's logits", async () => {
+    await expect(fitUnits(options({ klWeight: 1 }))).rejects.toThrow(/tail/);
+  });
+});
