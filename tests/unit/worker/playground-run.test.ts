@@ -40,7 +40,8 @@ function serveModel(id: string, index: number, shape: [number, number, number]) 
   serve(`${folder}/backbone/weights.bin`, new Uint8Array(readFileSync(path.join(BACKBONE, "weights.bin"))));
   const rates = [1, 0.25].map((step, r) => {
     const cfg: BuConfig = { inShape: shape, latentChannels: 4, stride: 1, step, nonNegative: true };
-    const params = initBuParams(cfg, createRng(r + 1).next);
+    // The same weights at both levels, so that the levels differ only in their quantizer step.
+    const params = initBuParams(cfg, createRng(1).next);
     const { json, bin } = serializeBu(cfg, params);
     serve(`${folder}/bu/r${r}/bu.json`, json);
     serve(`${folder}/bu/r${r}/bu.bin`, bin);
