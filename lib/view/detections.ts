@@ -1,16 +1,14 @@
 /**
- * Detection outputs as the page shows them: the detector's rows filtered to the confident ones, best first, and
- * compared between the split and the unsplit model. Parsing and IoU are the evaluation's (lib/metrics/detection).
+ * Detection outputs as the page shows them: the evaluation's reference detections (score threshold, then NMS:
+ * lib/metrics/detection), best first, and compared between the split and the unsplit model.
  */
-import { iou, parseDetections, type Detection } from "@/lib/metrics/detection";
+import { DETECTION_SCORE_THRESHOLD, iou, referenceDetections, type Detection } from "@/lib/metrics/detection";
 
 export type { Detection };
 
-/** Detections scoring at least minScore, best first, at most max of them. */
-export function shownDetections(rows: ArrayLike<number>, minScore = 0.2, max = 20): Detection[] {
-  return parseDetections(rows, minScore)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, max);
+/** The reference detections (scoring at least minScore, after NMS), best first, at most max of them. */
+export function shownDetections(rows: ArrayLike<number>, minScore = DETECTION_SCORE_THRESHOLD, max = 20): Detection[] {
+  return referenceDetections(rows, { minScore }).slice(0, max);
 }
 
 /** How many of the unsplit model's detections the split model found again (same class, IoU >= 0.5). */
