@@ -11,8 +11,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
-import type { PhotoIndex, PhotoSample, RgbImage } from "@/lib/data/photos";
+import { areaShrink, decodeImageFile } from "@/lib/data/photo-set";
+import type { PhotoIndex, PhotoSample } from "@/lib/data/photos";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "public/samples/photos");
@@ -115,51 +115,10 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
   },
 ];
 
-async function readRgb(file: string): Promise<RgbImage> {
-  const bytes = await readFile(file);
-  if (file.endsWith(".png")) {
-    const png = PNG.sync.read(bytes);
-    const pixels = new Uint8Array(png.width * png.height * 3);
-    for (let i = 0; i < png.width * png.height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = png.data[4 * i + k];
-    return { width: png.width, height: png.height, pixels };
-  }
-  const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-  const pixels = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = data[4 * i + k];
-  return { width, height, pixels };
-}
-
-/** Area-average downscale (each output pixel averages the source pixels it covers, with fractional edges). */
-function shrink(img: RgbImage, maxSide: number): RgbImage {
-  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
-  if (scale === 1) return img;
-  const width = Math.round(img.width * scale);
-  const height = Math.round(img.height * scale);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  const pixels = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const acc = [0, 0, 0];
-      let total = 0;
-      for (let v = Math.floor(y * sy); v < Math.ceil((y + 1) * sy); v++) {
-        const wy = Math.min(v + 1, (y + 1) * sy) - Math.max(v, y * sy);
-        for (let u = Math.floor(x * sx); u < Math.ceil((x + 1) * sx); u++) {
-          const w = wy * (Math.min(u + 1, (x + 1) * sx) - Math.max(u, x * sx));
-          for (let k = 0; k < 3; k++) acc[k] += w * img.pixels[3 * (v * img.width + u) + k];
-          total += w;
-        }
-      }
-      for (let k = 0; k < 3; k++) pixels[3 * (y * width + x) + k] = Math.round(acc[k] / total);
-    }
-  }
-  return { width, height, pixels };
-}
-
 await mkdir(OUT, { recursive: true });
 const samples: PhotoSample[] = [];
 for (const { from, ...s } of SOURCES) {
-  const img = shrink(await readRgb(from), MAX_SIDE);
+  const img = areaShrink(decodeImageFile(await readFile(from), from), MAX_SIDE);
   const rgba = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < img.width * img.height; i++) {
     for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[3 * i + k];

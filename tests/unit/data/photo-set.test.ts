@@ -1,0 +1,50 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { areaShrink, parsePhotoSet, photosOf, readPhotoSet, type PhotoSet } from "@/lib/data/photo-set";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+describe("the committed photo set", () => {
+  const set = readPhotoSet(ROOT);
+
+  it("has at least 60 training and 25 held-out photos, each from a pinned package, none from the packages kept for an independent check", () => {
+    expect(photosOf(set, "train").length).toBeGreaterThanOrEqual(60);
+    expect(photosOf(set, "held-out").length).toBeGreaterThanOrEqual(25);
+    expect(photosOf(set, "validation").length).toBeGreaterThanOrEqual(10);
+    for (const p of set.packages) {
+      expect(p.version).toMatch(/^[0-9][\w.:~+-]*$/);
+      expect(["opencv-doc", "mate-backgrounds"]).not.toContain(p.name);
+    }
+  });
+});
+
+describe("parsePhotoSet", () => {
+  const base: PhotoSet = {
+    comment: "",
+    packages: [{ id: "p", source: "npm", name: "p", version: "1.0.0" }],
+    photos: [
+      { id: "a", split: "train", group: "g", package: "p", path: "a.jpg", sha256: "0".repeat(64), license: "CC0", credit: "x" },
+      { id: "b", split: "train", group: "g", package: "p", path: "b.jpg", sha256: "1".repeat(64), license: "CC0", credit: "x" },
+    ],
+  };
+  const withPhoto = (i: number, change: object) => ({ ...base, photos: base.photos.map((p, k) => (k === i ? { ...p, ...change } : p)) });
+
+  it("accepts a consistent index and refuses a group across splits, an unknown package, a repeated id or a missing licence", () => {
+    expect(parsePhotoSet(base).photos).toHaveLength(2);
+    expect(() => parsePhotoSet(withPhoto(1, { split: "held-out" }))).toThrow(/straddles/);
+    expect(() => parsePhotoSet(withPhoto(1, { package: "q" }))).toThrow(/unknown package/);
+    expect(() => parsePhotoSet(withPhoto(1, { id: "a" }))).toThrow(/twice/);
+    expect(() => parsePhotoSet(withPhoto(0, { license: "" }))).toThrow(/licence/);
+    expect(() => parsePhotoSet(withPhoto(0, { sha256: "abc" }))).toThrow(/sha256/);
+  });
+});
+
+describe("areaShrink", () => {
+  it("averages the source pixels each output pixel covers, with fractional edges", () => {
+    // 3 x 1 grey-ish pixels 0, 90, 180 (all channels alike) to 2 x 1: [0, 90 / 2] -> 30 and [90 / 2, 180] -> 150.
+    const img = { width: 3, height: 1, pixels: Uint8Array.from([0, 0, 0, 90, 90, 90, 180, 180, 180]) };
+    expect(areaShrink(img, 2)).toEqual({ width: 2, height: 1, pixels: Uint8Array.from([30, 30, 30, 150, 150, 150]) });
+    // Small enough already: unchanged.
+    expect(areaShrink(img, 3)).toBe(img);
+  });
+});
