@@ -2,8 +2,9 @@
 
 import { useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
+import { BD_RATE_BASELINES, bdRateOf } from "@/lib/metrics/rd-bd-rates";
 import type { RdFile } from "@/lib/metrics/rd-schema";
-import { logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
+import { bdRateText, CODEC_NAMES, logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
 
 const COLORS: Record<string, string> = {
   bu: "#0284c7",
@@ -19,6 +20,35 @@ const COLORS: Record<string, string> = {
 function formatPercent(v: number): string {
   const p = Math.round(v * 1000) / 10;
   return Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1);
+}
+
+/**
+ * The BD-rates of this split's units against sending the input image (lib/metrics/rd-bd-rates, the evaluation's
+ * own function), and one sentence on why when a codec wins.
+ */
+function BdRates({ rd, split }: { rd: RdFile; split: string }) {
+  const metric = rd.points.some((p) => p.map50 !== undefined) ? "map50" : "accuracy";
+  const rates = BD_RATE_BASELINES.filter((m) => rd.points.some((p) => p.method === m)).map((m) => bdRateOf(rd.points, split, m, metric));
+  if (!rates.length) return null;
+  const loses = rates.filter((b) => b.rate !== null && b.rate > 0).map((b) => CODEC_NAMES[b.against]);
+  return (
+    <div className="space-y-1 text-sm" data-testid="bd-rate">
+      <p className="font-medium">Bytes of this split&apos;s units against sending the image, at equal quality (BD-rate):</p>
+      <ul className="list-disc pl-5">
+        {rates.map((b) => (
+          <li key={b.against} data-testid={`bd-rate-${b.against}`}>
+            {bdRateText(b)}
+          </li>
+        ))}
+      </ul>
+      {loses.length ? (
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Here {loses.join(" and ")} {loses.length > 1 ? "need" : "needs"} fewer bytes than the units: the units code each latent value with a per-channel model
+          that ignores its neighbours, while an image codec predicts each block from those already sent.
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 export interface LivePoint {
@@ -39,7 +69,8 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
   const livePoint: ChartPoint | null = live
     ? { bytes: live.bytes, y: metric === "accuracy" ? (current?.y ?? NaN) : live.featureMse, label: "this image" }
     : null;
-  const yName = metric === "accuracy" ? "Top-1 accuracy" : "Feature MSE";
+  const detection = rd.points.some((p) => p.map50 !== undefined);
+  const yName = metric === "accuracy" ? (detection ? "mAP@0.5" : "Top-1 accuracy") : "Feature MSE";
   const all = [...series.flatMap((s) => s.points), ...(livePoint ? [livePoint] : [])];
   const xDomain = logDomain(all.map((p) => p.bytes));
   const yDomain = metric === "featureMse" ? logDomain(all.map((p) => p.y).filter((y) => Number.isFinite(y))) : (["auto", "auto"] as const);
@@ -51,7 +82,7 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
         {(["accuracy", "featureMse"] as const).map((m) => (
           <label key={m} className="flex items-center gap-1">
             <input type="radio" name="rd-metric" value={m} checked={metric === m} onChange={() => setMetric(m)} />
-            {m === "accuracy" ? "Accuracy" : "Feature distortion"}
+            {m === "accuracy" ? (detection ? "mAP@0.5" : "Accuracy") : "Feature distortion"}
           </label>
         ))}
       </fieldset>
@@ -120,8 +151,11 @@ export function RdChart({ rd, split, rate, live }: { rd: RdFile; split: string; 
           </li>
         ) : null}
       </ul>
+      <BdRates rd={rd} split={split} />
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
-        Means over {rd.dataset.count} held-out images ({rd.generatedBy.command}); unsplit accuracy {(rd.unsplit.accuracy * 100).toFixed(2)} %.
+        Means over {rd.dataset.count} held-out images
+        {typeof rd.dataset.boxes === "number" ? ` with ${rd.dataset.boxes} reference boxes (the unsplit detector's, as the page draws them)` : ""} (
+        {rd.generatedBy.command}); unsplit {detection ? "mAP@0.5" : "accuracy"} {(rd.unsplit.accuracy * 100).toFixed(2)} %.
         {metric === "accuracy"
           ? " This image's point sits at its own bitstream size and the rate level's mean accuracy."
           : " This image's point: its own bitstream size and feature MSE."}
