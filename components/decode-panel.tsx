@@ -4,9 +4,14 @@ import { useState } from "react";
 import type { ModelManifest } from "@/lib/models/manifest";
 import type { WorkerClient } from "@/lib/worker/client";
 import type { DecodeResult } from "@/lib/worker/playground-protocol";
+import { MAX_STREAM_BYTES } from "@/lib/view/stream-file";
 import { ErrorMessage } from "./error-message";
 import { formatFixed, formatInt } from "./format";
 import { topK } from "./prediction-view";
+
+function formatMegabytes(bytes: number): string {
+  return `${formatFixed(bytes / (1024 * 1024), 1)} MB`;
+}
 
 /** The edge server on its own: a .bin file in, the BU decoder and tail run, a prediction out. */
 export function DecodePanel({ client, manifest }: { client: WorkerClient | null; manifest: ModelManifest | null }) {
@@ -16,11 +21,26 @@ export function DecodePanel({ client, manifest }: { client: WorkerClient | null;
 
   const decode = async (file: File | undefined) => {
     if (!file || !client) return;
+    const fail = (message: string) => setState({ kind: "error", name: file.name, message });
+    // No valid stream is larger than the container allows, so a larger file is refused unread.
+    if (file.size > MAX_STREAM_BYTES) {
+      fail(`at ${formatMegabytes(file.size)} it is larger than any bitstream can be (at most ${formatMegabytes(MAX_STREAM_BYTES)}), so it is not one.`);
+      return;
+    }
     setState({ kind: "busy", name: file.name });
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch (e) {
+      // NotReadableError and friends: the file went away or changed after it was chosen, or the disk failed.
+      fail(`the file could not be read (${e instanceof Error ? e.name : String(e)}); it may have been moved or changed since it was chosen. Choose it again.`);
+      return;
+    }
     const out = await client.call("decode-bitstream", { bytes });
     if (out.ok) setState({ kind: "done", name: file.name, r: out.value });
-    else if (out.error.code !== "terminated") setState({ kind: "error", name: file.name, message: out.error.message });
+    // A worker replaced mid-decode (another backend) answers "terminated": nothing to show, but no "Decoding..." forever.
+    else if (out.error.code === "terminated") setState({ kind: "idle" });
+    else fail(out.error.message);
   };
 
   const answer = (r: DecodeResult): { label: string; p: number } => {

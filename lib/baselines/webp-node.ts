@@ -29,6 +29,14 @@ function load(): Promise<void> {
   })();
 }
 
+/** Decodes a WebP file to RGBA (libwebp, as Chromium decodes WebP: identical pixels, measured). */
+export async function decodeWebpRgba(bytes: Uint8Array): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+  ready ??= load();
+  await ready;
+  const { width, height, data } = await decode(bytes.slice().buffer);
+  return { width, height, data };
+}
+
 /** WebP round trip at a quality (0..100, lossy): the file's bytes and the pixels decoded from it. */
 export async function webpRoundTrip(img: GreyOrRgb, quality: number): Promise<{ bytes: Uint8Array; decoded: Uint8Array }> {
   ready ??= load();

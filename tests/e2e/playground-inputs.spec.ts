@@ -1,4 +1,9 @@
+import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "@playwright/test";
 import { encodePng } from "@/lib/baselines/png";
+import { MAX_STREAM_BYTES } from "@/lib/view/stream-file";
+import { hugeBlackPng, rgbaOf, rgbaPng } from "../image-files";
 import { expect, test } from "./fixtures";
 import { readLive } from "./playground-helpers";
 
@@ -52,7 +57,7 @@ test("bad uploads get a sentence and the app keeps working", async ({ page }) =>
   const upload = page.getByLabel("Upload image");
 
   await upload.setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("these are not pixels") });
-  await expect(page.getByRole("alert").filter({ hasText: "notes.png" })).toContainText('"notes.png" is not an image this browser can read');
+  await expect(page.getByRole("alert").filter({ hasText: "notes.png" })).toContainText('"notes.png" is not an image this app can read');
 
   await upload.setInputFiles({ name: "empty.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(0) });
   await expect(page.getByRole("alert").filter({ hasText: "empty.jpg" })).toContainText('"empty.jpg" is empty');
@@ -67,4 +72,136 @@ test("bad uploads get a sentence and the app keeps working", async ({ page }) =>
   await page.getByRole("button", { name: /^Sample test-0 / }).click();
   const again = await readLive(page, { sample: "test-0" });
   expect(again.bytes).toBe(before.bytes);
+});
+
+type Rgba = [number, number, number, number];
+
+/** A handwritten-looking "7" (a top bar and a diagonal, strokes 1/10 of the side thick) in `ink` on `paper`. */
+function seven(side: number, ink: Rgba, paper: Rgba): Buffer {
+  const segments = [
+    [0.25, 0.2, 0.75, 0.2],
+    [0.75, 0.2, 0.45, 0.85],
+  ];
+  const near = (px: number, py: number) =>
+    segments.some(([ax, ay, bx, by]) => {
+      const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+      return Math.hypot(px - ax - t * (bx - ax), py - ay - t * (by - ay)) < 0.05;
+    });
+  return Buffer.from(
+    rgbaPng(
+      side,
+      side,
+      rgbaOf(side, side, (x, y) => (near(x / side, y / side) ? ink : paper)),
+    ),
+  );
+}
+
+const uploaded = (page: Page) => page.getByRole("img", { name: "the uploaded picture as the model sees it" });
+
+/** The largest pixel value of the uploaded picture as the model sees it (0 means all black). */
+function brightest(page: Page): Promise<number> {
+  return uploaded(page).evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    return Math.max(
+      ...c
+        .getContext("2d")!
+        .getImageData(0, 0, c.width, c.height)
+        .data.filter((_, i) => i % 4 === 0),
+    );
+  });
+}
+
+test("strokes on a transparent PNG are read as strokes, black ones or white ones, not as an all-black input", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  const clear: Rgba = [0, 0, 0, 0];
+  for (const [name, ink] of [
+    ["black-seven.png", [0, 0, 0, 255]],
+    ["white-seven.png", [255, 255, 255, 255]],
+  ] as const) {
+    await page.getByLabel("Upload image").setInputFiles({ name, mimeType: "image/png", buffer: seven(200, [...ink], clear) });
+    await expect(page.getByTestId("upload-preview")).toContainText(`${name}: 200 × 200`);
+    expect(await brightest(page), name).toBe(255);
+    await expect(page.getByRole("status").filter({ hasText: "blank" })).toHaveCount(0);
+    const live = await readLive(page, { sample: "upload" });
+    expect(live.unsplitTop, name).toBe("7");
+  }
+  await expect(page.getByTestId("upload-preview")).toContainText("transparency on black");
+});
+
+test("a blank input gets a warning instead of a silent prediction", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  await page
+    .getByLabel("Upload image")
+    .setInputFiles({ name: "clear.png", mimeType: "image/png", buffer: Buffer.from(rgbaPng(40, 30, new Uint8Array(40 * 30 * 4))) });
+  await expect(page.getByRole("status").filter({ hasText: "blank" })).toContainText("This input is blank once prepared for the model");
+  // Back to a sample: the warning goes with the blank input.
+  await page.getByRole("button", { name: /^Sample test-0 / }).click();
+  await expect(page.getByRole("status").filter({ hasText: "blank" })).toHaveCount(0);
+});
+
+test("huge pictures are refused from their header as too large, the app keeps working", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  const before = await readLive(page, { sample: "test-0" });
+  const upload = page.getByLabel("Upload image");
+  await upload.setInputFiles({ name: "wall.png", mimeType: "image/png", buffer: Buffer.from(hugeBlackPng(30000, 30000)) });
+  await expect(page.getByRole("alert").filter({ hasText: "wall.png" })).toHaveText(
+    '"wall.png" is too large (30000 × 30000 pixels; the limit is 40 megapixels).',
+  );
+  await upload.setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: Buffer.from(hugeBlackPng(12000, 12000)) });
+  await expect(page.getByRole("alert").filter({ hasText: "poster.png" })).toHaveText(
+    '"poster.png" is too large (12000 × 12000 pixels; the limit is 40 megapixels).',
+  );
+  await page.getByRole("button", { name: /^Sample test-0 / }).click();
+  expect((await readLive(page, { sample: "test-0" })).bytes).toBe(before.bytes);
+});
+
+test("uploads can be fitted whole (letterboxed) or cropped to the centre square, and switching re-reads the same file", async ({ page }) => {
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  // 300 x 100: white paper, a black bar in the middle third. Fitted, the square input has paper bands above and below.
+  const wide = rgbaPng(
+    300,
+    100,
+    rgbaOf(300, 100, (x, y) => (x >= 140 && x < 160 && y >= 10 && y < 90 ? [0, 0, 0, 255] : [255, 255, 255, 255])),
+  );
+  await page.getByRole("radio", { name: /^Fit/ }).check();
+  await page.getByLabel("Upload image").setInputFiles({ name: "wide.png", mimeType: "image/png", buffer: Buffer.from(wide) });
+  await expect(page.getByTestId("upload-preview")).toContainText("wide.png: 300 × 100, whole picture fitted (letterboxed) to 28 × 28, inverted");
+  const fitted = await readLive(page, { sample: "upload" });
+  await page.getByRole("radio", { name: /^Crop/ }).check();
+  await expect(page.getByTestId("upload-preview")).toContainText("wide.png: 300 × 100, centre 100 × 100 crop resized to 28 × 28, inverted");
+  const cropped = await readLive(page, { sample: "upload", newerThan: fitted.token });
+  // The crop shows the bar 3 times larger than the fit: a different input, so a different stream.
+  expect(cropped.bytes).not.toBe(fitted.bytes);
+});
+
+test("the decode panel refuses a file larger than any stream by its size, and says so when a file cannot be read", async ({ page }) => {
+  // A read that fails as Chromium's does when a chosen file is changed or removed before it is read.
+  await page.addInitScript(() => {
+    const read = Blob.prototype.arrayBuffer;
+    Blob.prototype.arrayBuffer = function (this: Blob) {
+      if (this instanceof File && this.name === "unreadable.bin")
+        return Promise.reject(new DOMException("The requested file could not be read.", "NotReadableError"));
+      return read.call(this);
+    };
+  });
+  await page.goto("/?backend=wasm&sample=test-0");
+  await readLive(page, { sample: "test-0" });
+  const decode = page.getByLabel("Decode a bitstream");
+  await expect(decode).toBeEnabled();
+  // 5 GiB, sparse on disk: refused by its size, never read.
+  const dir = path.join(process.cwd(), ".tmp", "e2e", "files");
+  mkdirSync(dir, { recursive: true });
+  const huge = path.join(dir, "huge.bin");
+  writeFileSync(huge, "");
+  truncateSync(huge, 5 * 1024 ** 3);
+  await decode.setInputFiles(huge);
+  await expect(page.getByRole("alert").filter({ hasText: "huge.bin" })).toContainText(
+    `huge.bin: at 5,120.0 MB it is larger than any bitstream can be (at most ${(MAX_STREAM_BYTES / 1048576).toFixed(1)} MB), so it is not one.`,
+  );
+  await decode.setInputFiles({ name: "unreadable.bin", mimeType: "application/octet-stream", buffer: Buffer.from("SP") });
+  await expect(page.getByRole("alert").filter({ hasText: "unreadable.bin" })).toContainText("the file could not be read (NotReadableError)");
+  await expect(page.getByText(/^Decoding /)).toHaveCount(0);
 });
