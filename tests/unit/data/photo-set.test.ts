@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { areaShrink, parsePhotoSet, photosOf, readPhotoSet, type PhotoSet } from "@/lib/data/photo-set";
+import { cropPixels } from "@/lib/data/photo-crops";
+import { parsePhotoSet, photosOf, readPhotoSet, type PhotoSet } from "@/lib/data/photo-set";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -39,12 +40,13 @@ describe("parsePhotoSet", () => {
   });
 });
 
-describe("areaShrink", () => {
-  it("averages the source pixels each output pixel covers, with fractional edges", () => {
-    // 3 x 1 grey-ish pixels 0, 90, 180 (all channels alike) to 2 x 1: [0, 90 / 2] -> 30 and [90 / 2, 180] -> 150.
-    const img = { width: 3, height: 1, pixels: Uint8Array.from([0, 0, 0, 90, 90, 90, 180, 180, 180]) };
-    expect(areaShrink(img, 2)).toEqual({ width: 2, height: 1, pixels: Uint8Array.from([30, 30, 30, 150, 150, 150]) });
-    // Small enough already: unchanged.
-    expect(areaShrink(img, 3)).toBe(img);
+describe("cropPixels", () => {
+  it("resamples the crop box by area, mirrors it when flipped and reads black past the photo's edge", () => {
+    // A 2 x 1 photo: red then blue.
+    const img = { width: 2, height: 1, data: Uint8Array.from([255, 0, 0, 255, 0, 0, 255, 255]) };
+    expect(Array.from(cropPixels(img, [0, 0, 1, 1], 2).subarray(0, 6))).toEqual([255, 0, 0, 0, 0, 255]);
+    expect(Array.from(cropPixels(img, [0, 1, 1, 0], 2).subarray(0, 6))).toEqual([0, 0, 255, 255, 0, 0]);
+    // Twice as wide as the photo: the left output pixel averages red and blue, the right one is outside (black).
+    expect(Array.from(cropPixels(img, [0, 0, 1, 2], 2).subarray(0, 6))).toEqual([128, 0, 128, 0, 0, 0]);
   });
 });
