@@ -32,7 +32,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/astronaut.png",
     license: "Public domain (NASA)",
-    heldOut: false,
   },
   {
     id: "chelsea",
@@ -41,7 +40,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/chelsea.png",
     license: "CC0 (photographer Stefan van der Walt)",
-    heldOut: true,
   },
   {
     id: "coffee",
@@ -50,7 +48,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/coffee.png",
     license: "CC0 (photographer Rachel Michetti)",
-    heldOut: false,
   },
   {
     id: "rocket",
@@ -59,7 +56,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/rocket.jpg",
     license: "Public domain (SpaceX)",
-    heldOut: false,
   },
   {
     id: "camera",
@@ -68,7 +64,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/camera.png",
     license: "CC0 (photographer Lav Varshney)",
-    heldOut: true,
   },
   {
     id: "clock",
@@ -77,7 +72,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/clock_motion.png",
     license: "Public domain (photographer Stefan van der Walt)",
-    heldOut: false,
   },
   {
     id: "airplane",
@@ -86,7 +80,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("airplane-from-above"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "dust-bowl-home",
@@ -95,7 +88,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("dust-bowl-home"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "house-cat",
@@ -104,7 +96,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("locomotion-house-cat"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "nagasaki-boats",
@@ -113,7 +104,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("nagasaki-boats"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: true,
   },
 ];
 
@@ -136,7 +126,7 @@ for (const { from, ...s } of SOURCES) {
   const bytes = jpeg.encode({ data: rgba, width: img.width, height: img.height }, 90).data;
   await writeFile(path.join(OUT, file), bytes);
   samples.push({ ...s, file, width: img.width, height: img.height });
-  console.log(`${file}: ${img.width}x${img.height}, ${bytes.length} bytes${s.heldOut ? " (held out)" : ""}`);
+  console.log(`${file}: ${img.width}x${img.height}, ${bytes.length} bytes`);
 }
 const index: PhotoIndex = { samples };
 await writeFile(path.join(OUT, "photos.json"), JSON.stringify(index, null, 1) + "\n");
