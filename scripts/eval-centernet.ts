@@ -51,6 +51,7 @@ const started = Date.now();
 const opts = readOptions("eval:centernet", {
   split: { type: "string", help: "photo-set split to evaluate: held-out (default) or validation" },
   out: { type: "string", help: "RD file to write (default public/rd/centernet.json)" },
+  "only-split": { type: "string", help: "evaluate only this split point's units and tensor baselines (for quick validation runs)" },
 });
 const evalSplit = (opts.split ?? "held-out") as PhotoSplit;
 if (evalSplit !== "held-out" && evalSplit !== "validation") throw new Error(`--split is held-out or validation, not ${evalSplit}`);
@@ -176,7 +177,7 @@ async function tensorBaseline(
   };
 }
 
-for (const split of manifest.splits) {
+for (const split of manifest.splits.filter((s) => !opts["only-split"] || s.id === opts["only-split"])) {
   const values = split.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));
   point({ method: "float32", split: split.id, ...(await tensorBaseline(split, (f) => ({ restored: f, bytes: 4 * values.reduce((a, b) => a + b, 0) }))) });
   point({
