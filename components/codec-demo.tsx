@@ -8,6 +8,11 @@ import { CodecDemoStats } from "./codec-demo-stats";
 import { ErrorMessage } from "./error-message";
 import { useSplitscopeWorker } from "./use-worker";
 
+const RUN_BUTTON = [
+  "rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-40",
+  "dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300",
+].join(" ");
+
 const SHAPE: CodecDemoParams["shape"] = [16, 16, 8];
 const STEP = 0.125;
 
@@ -71,12 +76,7 @@ export function CodecDemo() {
             Worker.
           </p>
         </div>
-        <button
-          type="button"
-          onClick={() => void run(seed + 1)}
-          disabled={!init || demo.kind === "running"}
-          className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-40 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300"
-        >
+        <button type="button" onClick={() => void run(seed + 1)} disabled={!init || demo.kind === "running"} className={RUN_BUTTON}>
           Run again
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { matchedCount, type Detection } from "@/lib/view/detections";
 import { formatFixed } from "./format";
 import { PixelImage } from "./pixel-image";
+import { AgreementBadge } from "./agreement-badge";
 
 const SIZE = 240;
 
@@ -83,13 +84,7 @@ export function DetectionView({
   return (
     <div className="space-y-3">
       <p>
-        <span
-          data-testid="agreement"
-          data-value={agree ? "agree" : "disagree"}
-          className={`rounded-full px-2.5 py-0.5 text-sm font-medium ${agree ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}
-        >
-          {agree ? "agree" : "disagree"}
-        </span>
+        <AgreementBadge agree={agree} />
         <span className="ml-2 text-sm text-zinc-600 dark:text-zinc-400">
           the split model finds {matched} of the unsplit model&apos;s {unsplit.length} detections (same class, IoU ≥ 0.5)
           {split.length > matched ? ` and ${split.length - matched} others` : ""}

@@ -1,4 +1,5 @@
 import { formatFixed } from "./format";
+import { AgreementBadge } from "./agreement-badge";
 
 export function topK(probs: number[], k: number): { index: number; p: number }[] {
   return probs
@@ -33,13 +34,7 @@ export function PredictionView({ split, unsplit, classes }: { split: number[]; u
   return (
     <div className="space-y-3">
       <p>
-        <span
-          data-testid="agreement"
-          data-value={agree ? "agree" : "disagree"}
-          className={`rounded-full px-2.5 py-0.5 text-sm font-medium ${agree ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}
-        >
-          {agree ? "agree" : "disagree"}
-        </span>
+        <AgreementBadge agree={agree} />
         <span className="ml-2 text-sm text-zinc-600 dark:text-zinc-400">
           {agree ? "the split model gives the same top class as the whole model" : "the compressed features changed the top class"}
         </span>

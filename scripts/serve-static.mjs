@@ -6,10 +6,19 @@
  *
  * PORT, SERVE_DIR and BASE_PATH env variables work too (flags win). With a base path the site is served
  * only under that prefix (as on a real sub-path host) and "/" redirects there.
+ *
+ * Every answer carries `X-Content-Type-Options: nosniff` and the site's Content-Security-Policy (scripts/csp.mjs).
+ * Whatever a client sends or the disk does, a request gets an answer or a closed connection, never a crash:
+ * files are streamed with stream.pipeline, so an abandoned download closes its file, and every error is caught.
  */
-import { createReadStream, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { statSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
+import { createServer, STATUS_CODES } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
+import { Buffer } from "node:buffer";
+import { pipeline } from "node:stream";
+import { parseArgs as parseNodeArgs } from "node:util";
+import { BASE_POLICY, policyOfPage } from "./csp.mjs";
 
 const MIME = {
   ".html": "text/html; charset=utf-8",
@@ -32,24 +41,24 @@ const MIME = {
   ".woff2": "font/woff2",
   ".ttf": "font/ttf",
 };
+const TEXT = MIME[".txt"];
+/** Bytes read before answering, so that a file which cannot be read gets a 500 instead of a cut-off 200. */
+const FIRST_CHUNK = 64 * 1024;
+const CLIENT_GONE = new Set(["ERR_STREAM_PREMATURE_CLOSE", "EPIPE", "ECONNRESET"]);
 
 function parseArgs(argv) {
+  const { values } = parseNodeArgs({
+    args: argv,
+    strict: true,
+    options: { dir: { type: "string" }, port: { type: "string" }, base: { type: "string" }, host: { type: "string" } },
+  });
   const opts = {
-    dir: process.env.SERVE_DIR ?? "out",
-    port: Number(process.env.PORT ?? 3000),
-    base: process.env.BASE_PATH ?? "",
-    host: process.env.HOST ?? "127.0.0.1",
+    dir: values.dir ?? process.env.SERVE_DIR ?? "out",
+    port: Number(values.port ?? process.env.PORT ?? 3000),
+    base: values.base ?? process.env.BASE_PATH ?? "",
+    host: values.host ?? process.env.HOST ?? "127.0.0.1",
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split("=", 2);
-    const value = () => inline ?? argv[++i];
-    if (flag === "--dir") opts.dir = value();
-    else if (flag === "--port") opts.port = Number(value());
-    else if (flag === "--base") opts.base = value();
-    else if (flag === "--host") opts.host = value();
-    else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`bad port ${opts.port}`);
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error(`bad port ${values.port ?? process.env.PORT}`);
   opts.base = opts.base.replace(/\/+$/, "");
   if (opts.base && !opts.base.startsWith("/")) throw new Error(`base path must start with "/", got ${opts.base}`);
   return opts;
@@ -83,45 +92,139 @@ export function resolveFile(root, urlPath) {
   return null;
 }
 
+/** The path of a request target ("/a/b?q#f" -> "/a/b"), or null for one that is not a path (e.g. "http://x/"). */
+function pathOf(target) {
+  if (!target.startsWith("/")) return null;
+  return target.replace(/[?#].*$/s, "");
+}
+
+function securityHeaders(policy = BASE_POLICY) {
+  return { "x-content-type-options": "nosniff", "content-security-policy": policy };
+}
+
+/** A short plain-text answer; when the headers are already out, the only honest thing left is to cut the connection. */
+function sendText(res, status, text, extra = {}) {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${status} ${STATUS_CODES[status]}: ${text}\n`;
+  res.writeHead(status, { ...securityHeaders(), "content-type": TEXT, "content-length": Buffer.byteLength(body), "cache-control": "no-store", ...extra });
+  res.end(body);
+}
+
+function sendError(res, e) {
+  const code = e?.code;
+  if (code === "ENOENT" || code === "EISDIR") sendText(res, 404, "nothing here.");
+  else if (code === "EMFILE" || code === "ENFILE") sendText(res, 503, "the server has too many files open; try again in a moment.", { "retry-after": "1" });
+  else {
+    console.error(`serve-static: ${e instanceof Error ? e.message : e}`);
+    sendText(res, 500, "the file could not be read.");
+  }
+}
+
+const warnedNoPolicy = new Set();
+
+/** An HTML page, sent whole with the policy its meta tag carries (scripts/csp.mjs put it there at build time). */
+async function sendPage(req, res, path, status) {
+  const html = await readFile(path);
+  const policy = policyOfPage(html.toString("utf8"));
+  if (!policy && !warnedNoPolicy.has(path)) {
+    warnedNoPolicy.add(path);
+    console.error(`serve-static: ${path} has no Content-Security-Policy meta tag; build with \`npm run build\`, whose last step adds it`);
+  }
+  res.writeHead(status, {
+    ...securityHeaders(policy ?? BASE_POLICY),
+    "content-type": MIME[".html"],
+    "content-length": html.length,
+    "cache-control": "no-cache",
+  });
+  res.end(req.method === "HEAD" ? undefined : html);
+}
+
+/** Any other file, streamed. The file is closed when the download ends, fails or is abandoned. */
+async function sendFile(req, res, path) {
+  let handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    const first = Buffer.alloc(Math.min(Math.max(size, 1), FIRST_CHUNK));
+    const { bytesRead } = await handle.read(first, 0, first.length, 0);
+    if (res.destroyed) return;
+    res.writeHead(200, {
+      ...securityHeaders(),
+      "content-type": MIME[extname(path).toLowerCase()] ?? "application/octet-stream",
+      "content-length": size,
+      "cache-control": "no-cache",
+    });
+    if (req.method === "HEAD" || bytesRead >= size) {
+      res.end(req.method === "HEAD" ? undefined : first.subarray(0, Math.min(bytesRead, size)));
+      return;
+    }
+    const rest = handle.createReadStream({ start: bytesRead });
+    handle = null; // the stream owns the file now and closes it however it ends
+    res.write(first.subarray(0, bytesRead));
+    pipeline(rest, res, (err) => {
+      // A client that goes away mid-download is normal; anything else (a read error after the headers) is worth a line.
+      if (err && !CLIENT_GONE.has(err.code)) console.error(`serve-static: ${path}: ${err.message}`);
+    });
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
 export function startServer({ dir, port, base, host }) {
   const root = resolve(dir);
   const notFoundPage = fileAt(join(root, "404.html")) ? join(root, "404.html") : null;
 
-  const server = createServer((req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    const url = new URL(req.url ?? "/", "http://localhost");
-    let path = url.pathname;
+  async function handle(req, res) {
+    if (req.method !== "GET" && req.method !== "HEAD") return sendText(res, 405, "only GET and HEAD.", { allow: "GET, HEAD" });
+    let path = pathOf(req.url ?? "/");
+    if (path === null) return sendText(res, 400, "the request target is not a path.");
     if (base) {
       if (path === "/" || path === base) {
-        res.writeHead(302, { location: base + "/" }).end();
+        res.writeHead(302, { ...securityHeaders(), location: base + "/" }).end();
         return;
       }
-      if (!path.startsWith(base + "/")) return notFound(res);
+      if (!path.startsWith(base + "/")) return notFound(req, res);
       path = path.slice(base.length);
     }
     const file = resolveFile(root, path);
-    if (!file) return notFound(res);
-    res.writeHead(200, {
-      "content-type": MIME[extname(file.path).toLowerCase()] ?? "application/octet-stream",
-      "content-length": file.size,
-      "cache-control": "no-cache",
-    });
-    if (req.method === "HEAD") res.end();
-    else createReadStream(file.path).pipe(res);
-  });
-
-  function notFound(res) {
-    res.writeHead(404, { "content-type": notFoundPage ? MIME[".html"] : MIME[".txt"] });
-    if (notFoundPage) createReadStream(notFoundPage).pipe(res);
-    else res.end("404 Not Found\n");
+    if (!file) return notFound(req, res);
+    if (extname(file.path) === ".html") await sendPage(req, res, file.path, 200);
+    else await sendFile(req, res, file.path);
   }
+
+  async function notFound(req, res) {
+    if (notFoundPage) await sendPage(req, res, notFoundPage, 404);
+    else sendText(res, 404, "nothing here.");
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => sendError(res, e));
+  });
+  // Requests Node refuses before they reach the handler: without this, an over-long address gets an empty 431.
+  server.on("clientError", (err, socket) => {
+    if (err.code === "ECONNRESET" || !socket.writable) return socket.destroy();
+    const [status, text] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "the address or the request headers are too long (at most 16 KB together)."]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "the request took too long to arrive."]
+          : [400, "the request could not be parsed."];
+    const body = `${status} ${STATUS_CODES[status]}: ${text}\n`;
+    const headers = { ...securityHeaders(), "content-type": TEXT, "content-length": Buffer.byteLength(body), connection: "close" };
+    const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join("")}\r\n${body}`);
+  });
 
   return new Promise((ok, fail) => {
     server.once("error", fail);
-    server.listen(port, host, () => ok(server));
+    server.listen(port, host, () => {
+      server.off("error", fail);
+      // E.g. EMFILE when accepting a connection: that one client is dropped, the server goes on.
+      server.on("error", (e) => console.error(`serve-static: ${e.message}`));
+      ok(server);
+    });
   });
 }
 

@@ -193,7 +193,8 @@ for (const [s, sc] of splitConfigs.entries()) {
     const values = inShape[0] * inShape[1] * inShape[2];
     const lambdas = steps.map((q) => ((sc.lambdaFactor ?? 1) * 2 * Math.LN2 * (q * pc.rms) ** 2) / 12 / featureVariance / values);
     log(
-      `${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
+      `${sc.id} u${u} ${t.node}: ${inShape.join("x")} (patches ${Math.min(inShape[0], config.patch)}x${Math.min(inShape[1], config.patch)}), ` +
+        `variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
     );
     // The BU is convolutional and its weights do not depend on the map's size, so it trains on random patches
     // (stride-aligned) of the cut tensors: the same per-position objective for a fraction of the compute. The rate

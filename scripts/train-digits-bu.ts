@@ -61,7 +61,8 @@ for (const sc of config.splits as SplitConfig[]) {
     return tf.moments(f).variance.dataSync()[0];
   });
   log(
-    `${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
+    `${sc.id}: split tensor ${inShape.join("x")}, variance ${featureVariance.toFixed(4)}, ` +
+      `BU params ${buParamCount(cfgBase)}, encoder MACs ${encoderMacs(cfgBase)}`,
   );
 
   const rng = createRng(config.seed).next;

@@ -1,7 +1,8 @@
 /**
  * One BU architecture trained along a sweep of (lambda, quantizer step), best quality first: the first level
  * from its initial values, each next one warm-started from the previous, its entropy model rescaled to the new
- * step (or, given levelInit, started afresh: for levels that differ in latent channels). Rate levels are numbered from fewest bytes (r0) to best quality, so level i of n is rate n - 1 - i.
+ * step (or, given levelInit, started afresh: for levels that differ in latent channels). Rate levels are numbered
+ * from fewest bytes (r0) to best quality, so level i of n is rate n - 1 - i.
  * Both training scripts (digits, CenterNet) run their sweeps through this.
  */
 import * as tf from "@tensorflow/tfjs";

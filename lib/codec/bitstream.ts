@@ -5,7 +5,8 @@
  *   | [explicit shapes: varint tensors, per tensor varint rank then varint dims] | varint payload length
  *   | payload (one rANS stream carrying every tensor in order) | CRC-32 (little endian) of all bytes before it
  *
- * A manifest-defined stream with a payload under 16 KiB costs 12 bytes on top of its payload.
+ * A manifest-defined stream (ids under 128) costs 11 bytes on top of its payload below 128 payload bytes, 12 below
+ * 16 KiB and 13 below 2 MiB: 6 of magic, version and ids, 1-3 of payload length, 4 of CRC.
  */
 import { crc32 } from "./crc32";
 import { BitstreamError } from "./errors";

@@ -1,10 +1,11 @@
 /**
- * Photos as the detector sees them: decoded RGB bytes, and the model input made from them (stretched to the
- * model's square input, values 0..255, as @vladmandic/human feeds CenterNet). Pure JS decoding so that Node
- * scripts and tests read the shipped JPEGs byte-for-byte the same way.
+ * Photos as the detector sees them in Node (training, evaluation, tests): decoded as the page decodes them and
+ * stretched to the model's square input by the page's own resampler (lib/image), values 0..255, as
+ * @vladmandic/human feeds CenterNet. So a gallery photo is the same model input here as in the page.
  */
-import jpeg from "jpeg-js";
 import type * as tfNs from "@tensorflow/tfjs";
+import { decodeJpegNode } from "@/lib/image/jpeg-node";
+import { prepareImage } from "@/lib/image/prepare";
 
 export interface RgbImage {
   width: number;
@@ -30,16 +31,21 @@ export interface PhotoIndex {
 }
 
 export function decodeJpeg(bytes: Uint8Array): RgbImage {
-  const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+  const { width, height, data } = decodeJpegNode(bytes);
   const pixels = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = data[4 * i + k];
   return { width, height, pixels };
 }
 
-/** [1, size, size, 3] float32 in 0..255: the photo stretched to the model's input (bilinear). */
+/** The photo stretched to size x size RGB bytes: the page's gallery path (readSampleImage) after decoding. */
+export function photoPixels(img: RgbImage, size: number): Uint8Array {
+  const n = img.width * img.height;
+  const rgba = new Uint8Array(n * 4).fill(255);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[3 * i + k];
+  return prepareImage({ width: img.width, height: img.height, data: rgba }, { width: size, height: size, channels: 3 }, "stretch").pixels;
+}
+
+/** [1, size, size, 3] float32 in 0..255 (whole numbers): photoPixels as a tensor. */
 export function photoInput(tf: typeof tfNs, img: RgbImage, size: number): tfNs.Tensor4D {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(img.pixels, [1, img.height, img.width, 3], "int32").toFloat();
-    return tf.image.resizeBilinear(x, [size, size]) as tfNs.Tensor4D;
-  });
+  return tf.tensor4d(Float32Array.from(photoPixels(img, size)), [1, size, size, 3]);
 }

@@ -3,8 +3,8 @@
 /** Larger files are refused before they are read: the model sees at most 512 x 512 pixels anyway. */
 export const MAX_FILE_BYTES = 40 * 1024 * 1024;
 /**
- * Larger pictures are refused from their header, before decoding: decoding takes about 4 bytes per pixel in the
- * browser and several times that in the pure-JS JPEG decoder.
+ * Larger pictures are refused from their header, before decoding: the page holds two or three copies of 4 bytes
+ * per pixel while it decodes and reads one (a bitmap, a canvas, its pixels).
  */
 export const MAX_PIXELS = 40_000_000;
 

@@ -1,16 +1,16 @@
 /**
  * Browser entry of image reading: a File or Blob -> the model's input, the same steps and options as Node
- * (lib/image/read-image-node.ts). JPEG goes through jpeg-js as in Node; PNG, WebP, GIF and BMP through the
- * browser's decoder without colour management or premultiplication (for PNG and WebP the same pixels as pngjs and
- * libwebp give, measured; transparent pixels are compared premultiplied, see rgba.ts).
+ * (lib/image/read-image-node.ts). Decoding is the browser's own, without colour management or premultiplication:
+ * for PNG, JPEG and WebP the same pixels as Node's decoders give (measured in Chromium; transparent pixels agree
+ * premultiplied, see rgba.ts), and Chromium applies the EXIF orientation of JPEG and PNG as Node's path does.
  * Browser only (createImageBitmap, OffscreenCanvas).
  */
-import { decodeJpegRgba } from "./decode-jpeg";
 import type { ImageHeader } from "./header";
 import { readImage, type ImageRead, type ReadOptions } from "./read-image";
 import type { RgbaImage } from "./rgba";
 
-async function decodeWithBrowser(bytes: Uint8Array, header: ImageHeader): Promise<RgbaImage> {
+/** The platform step of readImage in the browser. */
+export async function decodeImageBrowser(bytes: Uint8Array, header: ImageHeader): Promise<RgbaImage> {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${header.format}` });
   const bitmap = await createImageBitmap(blob, { premultiplyAlpha: "none", colorSpaceConversion: "none" });
   const { width, height } = bitmap;
@@ -27,11 +27,6 @@ async function decodeWithBrowser(bytes: Uint8Array, header: ImageHeader): Promis
     canvas.width = canvas.height = 0;
     canvas = null;
   }
-}
-
-/** The platform step of readImage in the browser. */
-export function decodeImageBrowser(bytes: Uint8Array, header: ImageHeader): Promise<RgbaImage> {
-  return header.format === "jpeg" ? Promise.resolve().then(() => decodeJpegRgba(bytes)) : decodeWithBrowser(bytes, header);
 }
 
 /** A File or Blob -> the model's input (or a sentence saying why not). Only the first bytes are read before the size check. */

@@ -1,15 +1,15 @@
 /**
  * Node entry of image reading (scripts, evaluation, tests): bytes or a file path -> the model's input, with the
- * same steps and options as the page (lib/image/read-image-browser.ts). Decoders: pngjs for PNG (16-bit samples
- * keep their high byte and eXIf orientation is applied, as in Chromium), jpeg-js for JPEG (as the page does),
- * libwebp (@jsquash/webp) for WebP. GIF and BMP are read only by the page.
+ * same steps and options as the page (lib/image/read-image-browser.ts). Decoders that give Chromium's pixels: pngjs
+ * for PNG (16-bit samples keep their high byte and the eXIf orientation is applied, as in Chromium), libjpeg-turbo
+ * (MozJPEG in wasm) for JPEG, libwebp (@jsquash/webp) for WebP. GIF and BMP are read only by the page.
  */
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { PNG } from "pngjs";
 import { decodeWebpRgba } from "@/lib/baselines/webp-node";
-import { decodeJpegRgba } from "./decode-jpeg";
 import { exifOrientation, type ImageHeader } from "./header";
+import { decodeJpegNode } from "./jpeg-node";
 import { applyOrientation } from "./orientation";
 import { readImage, type ByteSource, type ImageRead, type ReadOptions } from "./read-image";
 import type { RgbaImage } from "./rgba";
@@ -31,7 +31,7 @@ export async function decodeImageNode(bytes: Uint8Array, header: ImageHeader): P
     case "png":
       return decodePng(bytes, header);
     case "jpeg":
-      return decodeJpegRgba(bytes);
+      return decodeJpegNode(bytes);
     case "webp":
       return decodeWebpRgba(bytes);
     default:

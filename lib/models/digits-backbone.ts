@@ -1,5 +1,6 @@
-// The digits backbone: a small ResNet for 28x28 grey digits whose four split points ("stem", "stage1",
-// "stage2", "stage3") are named layers on a plain chain, so a model cut there into head and tail is exact.
+// The digits backbone: a small ResNet for 28x28 grey digits. Its five split points are named layers on a plain
+// chain, so a model cut there into head and tail is exact: "stem", "stage1", "stage2" and "stage3" (listed below
+// with their shapes) and "pool", the 64 features after global average pooling (scripts/digits-bu.config.json).
 import type * as tfNamespace from "@tensorflow/tfjs";
 
 type TF = typeof tfNamespace;

@@ -5,7 +5,7 @@
 import type * as tf from "@tensorflow/tfjs";
 
 function layerMacs(layer: tf.layers.Layer): number {
-  const cfg = layer.getConfig() as { kernelSize?: number[]; filters?: number; units?: number };
+  const cfg = layer.getConfig() as { kernelSize?: number[]; filters?: number; units?: number; depthMultiplier?: number };
   const out = (layer.outputShape as number[]).slice(1);
   const inShape = (layer.inboundNodes[0].inputTensors[0]?.shape ?? []).slice(1) as number[];
   const cin = inShape[inShape.length - 1] ?? 0;
@@ -14,7 +14,7 @@ function layerMacs(layer: tf.layers.Layer): number {
     case "Conv2D":
       return spatial * cfg.kernelSize![0] * cfg.kernelSize![1] * cin * cfg.filters!;
     case "DepthwiseConv2D":
-      return spatial * cfg.kernelSize![0] * cfg.kernelSize![1] * cin;
+      return spatial * cfg.kernelSize![0] * cfg.kernelSize![1] * cin * (cfg.depthMultiplier ?? 1);
     case "Dense":
       return cin * cfg.units!;
     default:

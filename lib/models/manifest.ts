@@ -121,7 +121,7 @@ export function validateManifest(json: unknown): ModelManifest {
   return m;
 }
 
-/** The stream-id lookups a decoder needs; throws ManifestError for ids the manifest lacks. */
+/** The split point and rate level a stream's ids name, or undefined when the manifest has no such pair. */
 export function findRate(m: ModelManifest, split: number, rate: number): { split: SplitPoint; rate: RateLevel } | undefined {
   const s = m.splits[split];
   const r = s?.rates[rate];

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
+import { firstDifference } from "@/lib/util/bytes";
 import { hexOf, type Reference } from "./reference";
 
 export interface Live {
@@ -48,14 +50,24 @@ export async function pickRate(page: Page, index: number): Promise<void> {
   await page.getByLabel("Rate level").fill(String(index));
 }
 
+/** The bitstream exactly as the page's "Download bitstream" button hands it over. */
+export async function downloadedStream(page: Page): Promise<Uint8Array> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download bitstream" }).click()]);
+  const bytes = new Uint8Array(readFileSync(await download.path()));
+  await download.delete();
+  return bytes;
+}
+
 /**
- * The page shows what an independent run of the pipeline gives for the same input: the bitstream byte for byte
- * (its size in the live result and in the "Bitstream size" figure, its first bytes in hex) and both top results.
+ * The page shows what an independent run of the pipeline gives for the same input: the whole bitstream byte for
+ * byte (as downloaded; its size in the live result and in the "Bitstream size" figure, its first bytes in hex) and
+ * both top results.
  */
 export async function expectSameAsReference(page: Page, live: Live, ref: Reference, where: string): Promise<void> {
   expect(live.bytes, where).toBe(ref.bytes.length);
   expect(await shownBytes(page), where).toBe(ref.bytes.length);
   expect(await shownHex(page), where).toBe(hexOf(ref.bytes));
+  expect(firstDifference(await downloadedStream(page), ref.bytes), `${where}: first byte where the page's stream differs`).toBe(-1);
   expect(live.splitTop, where).toBe(ref.splitTop);
   expect(live.unsplitTop, where).toBe(ref.unsplitTop);
   await expect(page.getByTestId("split-prediction"), where).toHaveAttribute("data-value", ref.splitTop);

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { encodePng } from "@/lib/baselines/png";
-import { decodeJpeg, photoInput } from "@/lib/data/photos";
-import { initNodeTf } from "@/lib/tf/node";
+import { decodeJpeg, photoPixels } from "@/lib/data/photos";
 import { expect, test } from "./fixtures";
 import { expectSameAsReference, pickRate, readLive } from "./playground-helpers";
 import { bdRateOf } from "@/lib/metrics/rd-bd-rates";
@@ -11,20 +10,15 @@ import { bdRateText } from "@/lib/view/rd-series";
 import { centernetManifest, readSiteJson, referenceRunOf, SITE_DIR } from "./reference";
 
 /** A held-out sample photo stretched to the detector's 512 x 512 input, as 8-bit RGB. */
-async function photo512(file: string): Promise<Uint8Array> {
-  const tf = await initNodeTf();
-  const img = decodeJpeg(new Uint8Array(readFileSync(path.join(SITE_DIR, "samples/photos", file))));
-  const x = tf.tidy(() => tf.round(photoInput(tf, img, 512)));
-  const rgb = Uint8Array.from(await x.data());
-  x.dispose();
-  return rgb;
+function photo512(file: string): Uint8Array {
+  return photoPixels(decodeJpeg(new Uint8Array(readFileSync(path.join(SITE_DIR, "samples/photos", file)))), 512);
 }
 
 test("an uploaded photo runs through the split detector at every split point and rate level, as an independent run of the pipeline does", async ({ page }) => {
   test.setTimeout(300_000);
   const manifest = centernetManifest();
   // Already 512 x 512, so the page's crop and resize leave the pixels as they are and the reference sees the same input.
-  const rgb = await photo512("chelsea.jpg");
+  const rgb = photo512("chelsea.jpg");
   await page.goto("/?model=centernet&backend=wasm");
   await expect(page.getByRole("combobox", { name: "Model", exact: true })).toHaveValue("centernet");
   await expect(page.getByTestId("backend")).toHaveText("wasm");

@@ -15,7 +15,7 @@ const SITES = [
   { outDir: "out", basePath: "" },
   { outDir: ".tmp/out-base", basePath: E2E_BASE_PATH },
 ];
-const INPUTS = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const INPUTS = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "scripts/csp.mjs"];
 
 function newestMtime(path) {
   let st;
@@ -34,6 +34,7 @@ function whyStale({ outDir, basePath }, sourcesMtime) {
   const index = join(root, outDir, "index.html");
   if (!existsSync(index)) return "missing";
   if (!readFileSync(index, "utf8").includes(`"${basePath}/_next/static/`)) return "built for another base path";
+  if (!readFileSync(index, "utf8").includes('http-equiv="Content-Security-Policy"')) return "has no Content-Security-Policy meta (npm run build adds it)";
   if (statSync(index).mtimeMs < sourcesMtime) return "older than the sources";
   return null;
 }

@@ -49,13 +49,27 @@ describe("container layout", () => {
     }
   });
 
-  it("a manifest-defined stream costs at most 12 bytes over its payload below 16 KiB", () => {
+  it("a manifest-defined stream costs 11 bytes over its payload below 128 bytes, 12 below 16 KiB, 13 beyond", () => {
+    // magic 2 + version 1 + model, split, rate 1 each (ids under 128) + payload length 1-3 + CRC-32 4.
+    for (const [payload, overhead] of [
+      [0, 11],
+      [127, 11],
+      [128, 12],
+      [16 * 1024 - 1, 12],
+      [16 * 1024, 13],
+      [100_000, 13],
+    ]) {
+      expect(writeContainer({ model: 1, split: 127, rate: 0 }, new Uint8Array(payload)).length - payload, `payload ${payload}`).toBe(overhead);
+    }
+  });
+
+  it("a manifest-defined stream of real symbols decodes back, its overhead as stated", () => {
     const r = createRng(62);
     for (const perChannel of [1, 10, 100, 1000, 5000, 20_000]) {
       const tables = randomTables(r, 4, "flat");
       const symbols = randomSymbols(r, tables, 4 * perChannel, "flat");
       const { bytes, payloadBytes } = encodeSymbols({ model: 127, split: 127, rate: 127 }, [{ symbols, tables }]);
-      if (payloadBytes < 16 * 1024) expect(bytes.length - payloadBytes, `payload ${payloadBytes}`).toBeLessThanOrEqual(12);
+      expect(bytes.length - payloadBytes, `payload ${payloadBytes}`).toBe(payloadBytes < 128 ? 11 : payloadBytes < 16 * 1024 ? 12 : 13);
       const out = decodeSymbols(bytes, () => ({ shapes: [[perChannel, 4]], tables: [tables] }));
       expect(out.symbols[0]).toEqual(symbols);
     }

@@ -6,8 +6,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without type declarations
 import { startServer } from "../../../scripts/serve-static.mjs";
+// @ts-expect-error: a plain .mjs script without type declarations
+import { BASE_POLICY } from "../../../scripts/csp.mjs";
 
 let dir: string;
+const PAGE_POLICY = "default-src 'self'; script-src 'self' 'sha256-abc='";
 const servers: Server[] = [];
 
 async function serve(base = ""): Promise<string> {
@@ -37,6 +40,7 @@ beforeAll(() => {
   mkdirSync(join(dir, "learn"), { recursive: true });
   writeFileSync(join(dir, "index.html"), "<h1>home</h1>");
   writeFileSync(join(dir, "learn", "index.html"), "<h1>learn</h1>");
+  writeFileSync(join(dir, "csp.html"), `<html><head><meta http-equiv="Content-Security-Policy" content="${PAGE_POLICY}"/></head></html>`);
   writeFileSync(join(dir, "404.html"), "<h1>missing</h1>");
   writeFileSync(join(dir, "wasm", "a.wasm"), new Uint8Array([0, 97, 115, 109]));
   writeFileSync(join(dir, "m.json"), "{}");
@@ -78,5 +82,30 @@ describe("serve-static", () => {
     const bare = await fetch(`${origin}/splitscope`, { redirect: "manual" });
     expect(bare.status).toBe(302);
     expect(bare.headers.get("location")).toBe("/splitscope/");
+  });
+
+  it("sends nosniff on every answer, and each page's own Content-Security-Policy (the base policy for other files)", async () => {
+    const origin = await serve("/splitscope");
+    const page = await fetch(`${origin}/splitscope/csp.html`);
+    expect(page.headers.get("content-security-policy")).toBe(PAGE_POLICY);
+    const wasm = await fetch(`${origin}/splitscope/wasm/a.wasm`);
+    expect(wasm.headers.get("content-security-policy")).toBe(BASE_POLICY);
+    const answers = [
+      wasm,
+      page,
+      await fetch(`${origin}/splitscope/nope`),
+      await fetch(`${origin}/splitscope`, { redirect: "manual" }),
+      await fetch(`${origin}/splitscope/m.json`, { method: "POST" }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 302, 405]);
+    for (const r of answers) expect(r.headers.get("x-content-type-options"), String(r.status)).toBe("nosniff");
+  });
+
+  it("answers HEAD with the headers only", async () => {
+    const origin = await serve();
+    const r = await fetch(`${origin}/w.bin`, { method: "HEAD" });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-length")).toBe("3");
+    expect((await r.arrayBuffer()).byteLength).toBe(0);
   });
 });

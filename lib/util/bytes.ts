@@ -1,0 +1,6 @@
+/** Index of the first byte where two byte strings differ (the shorter one's length if one is a prefix), -1 if equal. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
