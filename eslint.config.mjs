@@ -6,7 +6,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "out/", "dist/", ".tmp/", "logs/", "public/", "next-env.d.ts"] },
+  { ignores: ["node_modules/", ".next/", "out/", "dist/", ".tmp/", ".cache/", "logs/", "public/", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

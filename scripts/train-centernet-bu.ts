@@ -1,6 +1,8 @@
 /**
  * Trains the CenterNet bottleneck units (scripts/centernet-bu.config.json) by feature distillation from the
- * frozen detector, on random crops and flips of the training photos (held-out photos are never read).
+ * frozen detector, on random crops and flips of the photo set's training photos (scripts/photo-set.json, fetched
+ * by npm run data:photos; validation and held-out photos are never read). With "allocation": "sensitivity" each
+ * unit's latent weights every principal component by the tail's measured sensitivity to it (lib/bottleneck/allocation).
  * Writes public/models/centernet/bu/<split>/r<k>/u<i>/{bu.json, bu.bin, tables.json} (unit i compresses the
  * split's i-th cut tensor) and public/models/centernet/bu/<split>/training.json.
  *
@@ -8,13 +10,15 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type * as tfNs from "@tensorflow/tfjs";
 import { tablesToJSON } from "@/lib/codec";
 import { buParamCount, encoderMacs, type BuConfig } from "@/lib/bottleneck/bu";
 import { channelMoments, componentsFor, pcaInitParams, principalComponents } from "@/lib/bottleneck/pca-init";
 import { serializeBu } from "@/lib/bottleneck/io";
 import { trainRateSweep, type SweepConfig } from "@/lib/bottleneck/sweep";
-import { cropInput, randomCropBox } from "@/lib/data/photo-crops";
-import { decodeJpeg, type PhotoIndex } from "@/lib/data/photos";
+import { applyLatentGains, gainsFromSensitivity, measureSensitivity, weightedComponents } from "@/lib/bottleneck/allocation";
+import { cropPixels, randomCropBox } from "@/lib/data/photo-crops";
+import { decodePhoto, photosOf, readPhotoSet } from "@/lib/data/photo-set";
 import { createRng } from "@/lib/util/prng";
 import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
@@ -28,20 +32,20 @@ interface SplitConfig extends Omit<SweepConfig, "lambdas"> {
   /** One value for every unit, or one per cut tensor. */
   latentChannels: number | number[];
   stride: number;
-  /** Per cut tensor, multiplies the split's quantizer steps: where the detector tolerates coarser features. */
-  unitStepScale?: number[];
+  /** "sensitivity": gains per principal component from the tail's measured sensitivity (one step for the split). */
+  allocation?: "sensitivity";
   /** Multiplies every derived lambda (1: the balance of a uniform quantizer at high rate). */
   lambdaFactor?: number;
 }
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const PHOTOS = path.join(ROOT, "public/samples/photos");
 const opts = readOptions("train:centernet:bu", {
   split: { type: "string", help: "train only this split point (id from scripts/centernet-bu.config.json)" },
   "steps-scale": { type: "number", min: 0, help: "multiplies every level's training steps (default 1)" },
   crops: { type: "number", min: 1, integer: true, help: "training crops to cache (default: the config's)" },
   units: { type: "string", help: "comma-separated unit indices to retrain (default: all)" },
   out: { type: "string", help: "output folder (default public/models/centernet/bu)" },
+  remeasure: { type: "boolean", help: "measure the sensitivities again even if <out>/<split>/sensitivity.json matches the settings" },
 });
 const OUT = path.resolve(ROOT, opts.out ?? "public/models/centernet/bu");
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
@@ -55,7 +59,10 @@ const cropCount = opts.crops ?? config.crops;
 /** --units 2,3 retrains only those units of the split(s); the others' files stay as they are. */
 const onlyUnits = opts.units?.split(",").map(Number);
 const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.id === only);
-const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), CENTERNET_OUTPUTS);
+const model = await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL));
+const backbone = graphBackbone(model, CENTERNET_OUTPUTS);
+/** The class heatmap ([1, 128, 128, 80] after the sigmoid): the smooth output the sensitivity is measured on. */
+const heatmap = graphBackbone(model, ["tower_0/keypoints"]);
 
 // Every cut tensor of every split to train, computed once per crop and kept as plain arrays.
 const cuts = splitConfigs.map((sc) => {
@@ -64,16 +71,17 @@ const cuts = splitConfigs.map((sc) => {
   return cut;
 });
 const tensors: SplitTensor[] = cuts.flatMap((c) => c.tensors);
-const index = JSON.parse(await readFile(path.join(PHOTOS, "photos.json"), "utf8")) as PhotoIndex;
-const training = index.samples.filter((s) => !s.heldOut);
-const images = await Promise.all(training.map(async (s) => decodeJpeg(new Uint8Array(await readFile(path.join(PHOTOS, s.file))))));
-log(`${training.length} training photos (${training.map((s) => s.id).join(", ")}), ${cropCount} crops, ${tensors.length} cut tensors`);
+const training = photosOf(readPhotoSet(ROOT), "train");
+const images = await Promise.all(training.map((p) => decodePhoto(ROOT, p)));
+log(`${training.length} training photos, ${cropCount} crops, ${tensors.length} cut tensors`);
 
 const cropRng = createRng(config.seed).next;
 const cache: Float32Array[][] = tensors.map(() => []);
 const t0 = Date.now();
 for (let k = 0; k < cropCount; k++) {
-  const x = cropInput(tf, images[k % images.length], randomCropBox(cropRng), CENTERNET_INPUT.size);
+  const size = CENTERNET_INPUT.size;
+  const pixels = cropPixels(images[k % images.length], randomCropBox(cropRng), size);
+  const x = tf.tidy(() => tf.tensor4d(pixels, [1, size, size, 3], "int32").toFloat() as tfNs.Tensor4D);
   const feats = backbone.head(x, tensors);
   feats.forEach((f, i) => cache[i].push(f.dataSync() as Float32Array));
   tf.dispose([x, ...feats]);
@@ -102,6 +110,44 @@ for (const [s, sc] of splitConfigs.entries()) {
   const started = Date.now();
   const cut = cuts[s];
   const units: unknown[] = [];
+  const pcs = cut.tensors.map((t) => principalComponents(channelMoments(cache[tensors.indexOf(t)], t.shape[2])));
+  // Task-aware allocation: the tail's sensitivity to each component, on a few of the training crops.
+  let gains: number[][] | null = null;
+  let sensitivity: number[][] | null = null;
+  if (sc.allocation === "sensitivity") {
+    const t0 = Date.now();
+    const n = config.sensitivity.images as number;
+    // Measured once per settings and kept next to the units (it is part of how they were made).
+    const settings = { seed: config.seed, crops: cropCount, photos: training.map((p) => p.id), ...config.sensitivity };
+    const file = path.join(OUT, sc.id, "sensitivity.json");
+    const saved = JSON.parse(await readFile(file, "utf8").catch(() => "null")) as { settings: unknown; sensitivity: number[][] } | null;
+    const reuse = saved && !opts.remeasure && JSON.stringify(saved.settings) === JSON.stringify(settings);
+    const picks = Array.from({ length: n }, (_, i) => Math.floor((i * cropCount) / n));
+    const shapes = cut.tensors.map((t) => [1, ...t.shape] as [number, number, number, number]);
+    sensitivity = reuse
+      ? saved.sensitivity
+      : await measureSensitivity({
+          features: picks.map((k) => cut.tensors.map((t) => cache[tensors.indexOf(t)][k])),
+          pcs,
+          run: async (feats) => {
+            const x = feats.map((f, k) => tf.tensor4d(f, shapes[k]));
+            const [out] = heatmap.tail(x, cut.tensors);
+            const data = (await out.data()) as Float32Array;
+            tf.dispose([...x, out]);
+            return data;
+          },
+          noise: config.sensitivity.noise,
+          random: createRng(config.seed + 7).next,
+        });
+    if (!reuse) {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, JSON.stringify({ command, settings, seconds: (Date.now() - t0) / 1000, sensitivity }, null, 1));
+    }
+    const reference = Math.max(...sensitivity.flat());
+    gains = sensitivity.map((sv) => gainsFromSensitivity(sv, reference));
+    log(`${sc.id}: sensitivity of ${pcs.reduce((a, p) => a + p.channels, 0)} components on ${n} crops in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    gains.forEach((g, u) => log(`${sc.id} u${u}: gains ${g.map((x) => x.toFixed(3)).join(" ")}`));
+  }
   for (const [u, t] of cut.tensors.entries()) {
     if (onlyUnits && !onlyUnits.includes(u)) continue;
     const latentChannels = Array.isArray(sc.latentChannels) ? sc.latentChannels[u] : sc.latentChannels;
@@ -111,7 +157,7 @@ for (const [s, sc] of splitConfigs.entries()) {
       sc.stride,
       sc.lambdaFactor,
       sc.steps,
-      sc.unitStepScale?.[u],
+      gains?.[u],
       sc.firstSteps,
       sc.nextSteps,
       stepsScale,
@@ -134,10 +180,12 @@ for (const [s, sc] of splitConfigs.entries()) {
     trained.set(key, { split: sc.id, unit: u, files });
     const data = cache[tensors.indexOf(t)];
     const inShape = t.shape as [number, number, number];
-    const steps = sc.steps.map((q) => q * (sc.unitStepScale?.[u] ?? 1));
+    const steps = sc.steps;
     const cfgBase: BuConfig = { inShape, latentChannels, stride: sc.stride, step: steps[0], nonNegative: t.nonNegative };
     const featureVariance = variance(data);
-    const pc = principalComponents(channelMoments(data, inShape[2]));
+    // The components as the latent carries them: reordered and scaled by their gains when allocating by sensitivity.
+    const weighted = gains ? weightedComponents(pcs[u], gains[u]) : { pc: pcs[u], gains: null };
+    const pc = weighted.pc;
     // The latent is in units of the RMS channel deviation (see pca-init), so a step q is q * pc.rms in the tensor.
     // lambda where a uniform quantizer of step D at high rate balances: D(R) ~ D^2/12 * 2^(-2R/N) per value, so
     // d(distortion)/d(bits per image) = 2 ln 2 * (D^2 / 12) / variance / N. Training from the PCA start then keeps
@@ -169,7 +217,10 @@ for (const [s, sc] of splitConfigs.entries()) {
     // Per level, only the components that survive its quantizer step (componentFraction; all of them if unset):
     // each level then starts afresh from the same PCA transform with its own number of latent channels.
     const perLevel = config.componentFraction ? steps.map((q) => Math.min(latentChannels, componentsFor(pc, q, config.componentFraction))) : undefined;
-    const pcaStart = (cfg: BuConfig) => pcaInitParams(cfg, pc, createRng(config.seed + 1).next);
+    const pcaStart = (cfg: BuConfig) => {
+      const p = pcaInitParams(cfg, pc, createRng(config.seed + 1).next);
+      return weighted.gains ? applyLatentGains(p, weighted.gains) : p;
+    };
     const params = pcaStart({ ...cfgBase, latentChannels: perLevel?.[0] ?? latentChannels });
     if (perLevel) log(`${sc.id} u${u}: latent channels per level (best first) ${perLevel.join(", ")} of ${inShape[2]}`);
     const levels: unknown[] = [];
@@ -216,7 +267,7 @@ for (const [s, sc] of splitConfigs.entries()) {
       levels.push({ rate: `r${level.rateIndex}`, lambda, step: level.cfg.step, steps, seconds, final: level.history.at(-1) });
       log(`${sc.id} u${u} r${level.rateIndex} saved (${seconds.toFixed(0)} s)`);
     }
-    units.push({ unit: `u${u}`, node: t.node, featureVariance, levels });
+    units.push({ unit: `u${u}`, node: t.node, featureVariance, sensitivity: sensitivity?.[u], gains: gains?.[u], levels });
   }
   let allUnits = units;
   if (onlyUnits) {
@@ -236,4 +287,4 @@ for (const [s, sc] of splitConfigs.entries()) {
   await writeFile(path.join(OUT, sc.id, "training.json"), JSON.stringify(record, null, 1));
   log(`${sc.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s, ${tf.memory().numTensors} tensors alive`);
 }
-backbone.dispose();
+model.dispose();

@@ -1,11 +1,11 @@
 /**
  * Random training views of a photo for the detector: a crop of random scale, aspect and position (it may reach
  * past the border, which reads as black, so objects also appear smaller than in the photo), flipped
- * horizontally half of the time, resized to the model's square input. One tf.image.cropAndResize call does it.
+ * horizontally half of the time, resampled to the model's square input by the page's one resampler (lib/image).
  */
-import type * as tfNs from "@tensorflow/tfjs";
+import { resampleArea } from "@/lib/image/resample";
+import type { RgbaImage } from "@/lib/image/rgba";
 import type { RandomSource } from "@/lib/util/prng";
-import type { RgbImage } from "./photos";
 
 export interface CropOptions {
   /** Crop side as a fraction of the photo's side: [min, max]. Above 1 zooms out. */
@@ -28,10 +28,14 @@ export function randomCropBox(random: RandomSource, o: CropOptions = DEFAULT_CRO
   return random() < 0.5 ? [y1, x1, y1 + h, x1 + w] : [y1, x1 + w, y1 + h, x1];
 }
 
-/** [1, size, size, 3] float32 in 0..255. */
-export function cropInput(tf: typeof tfNs, img: RgbImage, box: [number, number, number, number], size: number): tfNs.Tensor4D {
-  return tf.tidy(() => {
-    const x = tf.tensor4d(img.pixels, [1, img.height, img.width, 3], "int32").toFloat() as tfNs.Tensor4D;
-    return tf.image.cropAndResize(x, tf.tensor2d([box]), [0], [size, size], "bilinear", 0);
-  });
+/** size x size x 3 bytes: the box of the picture, resampled by area averaging, mirrored when x1 > x2. */
+export function cropPixels(img: RgbaImage, box: [number, number, number, number], size: number): Uint8Array {
+  const [y1, x1, y2, x2] = box;
+  const rect = { x: Math.min(x1, x2) * img.width, y: y1 * img.height, w: Math.abs(x2 - x1) * img.width, h: (y2 - y1) * img.height };
+  const rgb = resampleArea(img, rect, size, size, [0, 0, 0]);
+  if (x1 <= x2) return rgb;
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) for (let k = 0; k < 3; k++) out[3 * (y * size + x) + k] = rgb[3 * (y * size + (size - 1 - x)) + k];
+  return out;
 }

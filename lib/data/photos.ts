@@ -21,8 +21,6 @@ export interface PhotoSample {
   title: string;
   width: number;
   height: number;
-  /** Held-out photos are for evaluation only and never seen in training. */
-  heldOut: boolean;
   source: string;
   original: string;
   license: string;

@@ -1,11 +1,26 @@
 /**
- * Detection agreement between a split model and the unsplit one: the unsplit model's detections above a
- * score threshold serve as ground truth, the split model's detections are ranked by score, and
- *   mAP@0.5 = mean over the ground truth's classes of the average precision (all-point interpolated, as in
- *             PASCAL VOC 2010+) where a detection is a true positive when it overlaps a not yet matched
- *             ground-truth box of its class with IoU >= 0.5;
- *   meanIou  = mean IoU of the true-positive pairs among detections above the same score threshold.
+ * Detections as the app shows them and the evaluation scores them, in one place.
+ *
+ * The reference post-processing (referenceDetections) is the one @vladmandic/human applies to this CenterNet:
+ * drop detections scoring below DETECTION_SCORE_THRESHOLD, then greedy non-maximum suppression over all classes
+ * at IoU NMS_IOU_THRESHOLD (a box overlapping a better-scoring kept box of any class is dropped). The page draws
+ * these boxes, and the evaluation applies the same function to the unsplit and the split model's outputs.
+ *
+ * Agreement between a split model and the unsplit one: the unsplit model's reference detections serve as ground
+ * truth, the split model's reference detections are ranked by score, and
+ *   mAP@t    = mean over the ground truth's classes of the average precision (all-point interpolated, as in
+ *              PASCAL VOC 2010+) where a detection is a true positive when it overlaps a not yet matched
+ *              ground-truth box of its class with IoU >= t; mAP@0.5 (VOC) and mAP@[.5:.95] (the mean over COCO's
+ *              ten thresholds 0.50, 0.55, ..., 0.95, with all-point rather than COCO's 101-point interpolation);
+ *   meanIou  = mean IoU of the true-positive pairs at IoU >= 0.5 among detections above a score threshold.
  */
+
+/** Detections scoring below this are not shown and not scored (@vladmandic/human's default for CenterNet). */
+export const DETECTION_SCORE_THRESHOLD = 0.2;
+/** Non-maximum suppression drops a box whose IoU with a better kept box reaches this (@vladmandic/human's default). */
+export const NMS_IOU_THRESHOLD = 0.4;
+/** COCO's IoU thresholds 0.50:0.05:0.95. */
+export const COCO_IOU_THRESHOLDS = Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 * i) * 100) / 100);
 
 export interface Detection {
   /** x1, y1, x2, y2 in pixels. */
@@ -35,23 +50,19 @@ export function iou(a: Detection["box"], b: Detection["box"]): number {
 }
 
 /**
- * Detections scoring below this are not shown and not scored (@vladmandic/human's default for CenterNet); the page's
- * "Score threshold" starts here.
- */
-export const DETECTION_SCORE_THRESHOLD = 0.2;
-/** Non-maximum suppression drops a box whose IoU with a better kept box reaches this (@vladmandic/human's default). */
-export const NMS_IOU_THRESHOLD = 0.4;
-
-/**
- * Greedy non-maximum suppression over all classes, as @vladmandic/human post-processes CenterNet: best score first,
- * a box is kept unless its IoU with a kept box is at least iouThreshold. Returns the kept boxes, best first; equal
- * scores keep their input order.
+ * Greedy non-maximum suppression over all classes: best score first, a box is kept unless its IoU with a kept box
+ * is at least iouThreshold. Returns the kept boxes, best first. Equal scores keep their input order.
  */
 export function nonMaxSuppression(dets: Detection[], iouThreshold = NMS_IOU_THRESHOLD): Detection[] {
   const kept: Detection[] = [];
-  const order = dets.map((d, i) => [d, i] as const).sort((x, y) => y[0].score - x[0].score || x[1] - y[1]);
+  const order = dets.map((d, i) => [d, i] as const).sort((a, b) => b[0].score - a[0].score || a[1] - b[1]);
   for (const [d] of order) if (kept.every((k) => iou(k.box, d.box) < iouThreshold)) kept.push(d);
   return kept;
+}
+
+/** The detector's rows as the page shows them and the evaluation scores them: score threshold, then NMS. */
+export function referenceDetections(rows: ArrayLike<number>, opts: { minScore?: number; iouThreshold?: number } = {}): Detection[] {
+  return nonMaxSuppression(parseDetections(rows, opts.minScore ?? DETECTION_SCORE_THRESHOLD), opts.iouThreshold ?? NMS_IOU_THRESHOLD);
 }
 
 /** Greedy matching within one image: each detection, best score first, takes the best unmatched truth of its class. */
@@ -126,5 +137,25 @@ export function detectionAgreement(
     map: aps.length ? aps.reduce((a, b) => a + b, 0) / aps.length : null,
     meanIou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : null,
     classes: classes.length,
+  };
+}
+
+/**
+ * The figures an RD file reports for a detector: mAP@0.5, mAP@[.5:.95] (mean over COCO_IOU_THRESHOLDS), the mean
+ * IoU of the matches at 0.5 and the number of ground-truth boxes. Both sides are expected to be reference
+ * detections already (referenceDetections), so every detection counts.
+ */
+export function detectionScores(
+  truth: Detection[][],
+  dets: Detection[][],
+): { map50: number | null; map5095: number | null; meanIou: number | null; boxes: number; classes: number } {
+  const at50 = detectionAgreement(truth, dets, { minScore: 0 });
+  const maps = COCO_IOU_THRESHOLDS.map((t) => detectionAgreement(truth, dets, { iouThreshold: t, minScore: 0 }).map);
+  return {
+    map50: at50.map,
+    map5095: at50.map === null ? null : maps.reduce((a: number, b) => a + (b ?? 0), 0) / maps.length,
+    meanIou: at50.meanIou,
+    boxes: truth.reduce((n, t) => n + t.length, 0),
+    classes: at50.classes,
   };
 }

@@ -21,9 +21,21 @@ export interface RdPoint {
   buParams: number | null;
   encoderMacs: number | null;
   msPerStage: Record<string, number> | null;
-  /** Detection models: mAP@0.5 and mean IoU against the unsplit model's detections. */
+  /** Detection models: mAP@0.5, mAP@[.5:.95] and mean IoU against the unsplit model's reference detections. */
   map50?: number;
+  map5095?: number;
   meanIou?: number;
+}
+
+/** Bjontegaard rate difference of a split's BU curve against an input-image codec (lib/metrics/bd-rate). */
+export interface RdBdRate {
+  split: string;
+  against: RdMethod;
+  /** The quality measure the curves are compared at (e.g. map50). */
+  metric: "map50" | "accuracy";
+  /** Relative change in bytes at equal quality; null when the curves share no quality range. */
+  rate: number | null;
+  range: [number, number] | null;
 }
 
 export interface RdFile {
@@ -32,6 +44,7 @@ export interface RdFile {
   unsplit: { accuracy: number; msPerImage?: number };
   generatedBy: { command: string; seconds: number; at: string };
   points: RdPoint[];
+  bdRates?: RdBdRate[];
 }
 
 /** The optional fields of a point, all null, for a script to override those that apply to its method. */
@@ -70,5 +83,15 @@ export function rdProblems(json: unknown): string[] {
       if (!numOrNull(p[k])) problems.push(`${at}.${k} must be a number or null`);
     }
   });
+  if (f.bdRates !== undefined) {
+    if (!Array.isArray(f.bdRates)) problems.push("bdRates must be an array");
+    else
+      f.bdRates.forEach((b, i) => {
+        const at = `bdRates[${i}]`;
+        if (typeof b.split !== "string" || !METHODS.has(b.against)) problems.push(`${at} needs a split and a known method to compare against`);
+        if (!numOrNull(b.rate) || (b.rate !== null && b.rate <= -1)) problems.push(`${at}.rate must be a number above -1 or null`);
+        if ((b.rate === null) !== (b.range === null)) problems.push(`${at}: rate and range are both null or both set`);
+      });
+  }
   return problems;
 }

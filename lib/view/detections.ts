@@ -1,9 +1,10 @@
 /**
+
  * Detection outputs as the page shows them: the detector's rows above a score threshold, duplicates removed by
- * non-maximum suppression, best first; how the split model's boxes compare with the unsplit model's; and where
- * their labels go. Parsing, IoU, NMS and the default threshold are the evaluation's (lib/metrics/detection).
+ * non-maximum suppression, best first (the evaluation's reference detections, lib/metrics/detection); how the split
+ * model's boxes compare with the unsplit model's; and where their labels go.
  */
-import { DETECTION_SCORE_THRESHOLD, iou, nonMaxSuppression, parseDetections, type Detection } from "@/lib/metrics/detection";
+import { DETECTION_SCORE_THRESHOLD, iou, nonMaxSuppression, parseDetections, referenceDetections, type Detection } from "@/lib/metrics/detection";
 
 export type { Detection };
 export { DETECTION_SCORE_THRESHOLD };
@@ -23,9 +24,9 @@ export function detectionsAbove(dets: Detection[], minScore = DETECTION_SCORE_TH
   return nonMaxSuppression(dets.filter((d) => d.score >= minScore)).slice(0, max);
 }
 
-/** detectionsAbove over the detector's raw rows. */
+/** The reference detections over the detector's raw rows (scoring at least minScore, after NMS), best first, at most max. */
 export function shownDetections(rows: ArrayLike<number>, minScore = DETECTION_SCORE_THRESHOLD, max = MAX_SHOWN): Detection[] {
-  return detectionsAbove(parseDetections(rows, minScore), minScore, max);
+  return referenceDetections(rows, { minScore }).slice(0, max);
 }
 
 /** How many of the unsplit model's detections the split model found again (same class, IoU >= 0.5). */

@@ -1,5 +1,5 @@
 /** The RD chart's data: one split point's rate levels and the baselines that apply to it, from public/rd. */
-import type { RdFile, RdMethod } from "@/lib/metrics/rd-schema";
+import type { RdBdRate, RdFile, RdMethod } from "@/lib/metrics/rd-schema";
 
 export type RdMetric = "accuracy" | "featureMse";
 
@@ -78,4 +78,16 @@ export function logTicks([lo, hi]: [number, number]): number[] {
     }
   }
   return ticks;
+}
+
+export const CODEC_NAMES: Partial<Record<RdMethod, string>> = { "input-jpeg": "JPEG", "input-webp": "WebP" };
+
+/** "\u221243 % bytes vs JPEG at equal mAP@0.5 (over mAP@0.5 0.80\u20130.97)", or why there is no figure. */
+export function bdRateText(b: RdBdRate): string {
+  const codec = CODEC_NAMES[b.against] ?? b.against;
+  const quality = b.metric === "map50" ? "mAP@0.5" : "accuracy";
+  if (b.rate === null || b.range === null) return `vs ${codec}: no ${quality} range that both curves reach, so no BD-rate`;
+  const pct = Math.round(100 * b.rate);
+  const sign = pct > 0 ? "+" : pct < 0 ? "\u2212" : "\u00b1";
+  return `${sign}${Math.abs(pct)} % bytes vs ${codec} at equal ${quality} (over ${quality} ${b.range[0].toFixed(2)}\u2013${b.range[1].toFixed(2)})`;
 }

@@ -4,7 +4,10 @@ import { encodePng } from "@/lib/baselines/png";
 import { decodeJpeg, photoPixels } from "@/lib/data/photos";
 import { expect, test } from "./fixtures";
 import { expectSameAsReference, pickRate, readLive } from "./playground-helpers";
-import { centernetManifest, referenceRunOf, SITE_DIR } from "./reference";
+import { bdRateOf } from "@/lib/metrics/rd-bd-rates";
+import type { RdFile } from "@/lib/metrics/rd-schema";
+import { bdRateText } from "@/lib/view/rd-series";
+import { centernetManifest, readSiteJson, referenceRunOf, SITE_DIR } from "./reference";
 
 /** A held-out sample photo stretched to the detector's 512 x 512 input, as 8-bit RGB. */
 function photo512(file: string): Uint8Array {
@@ -23,8 +26,13 @@ test("an uploaded photo runs through the split detector at every split point and
   await page.getByLabel("Upload image").setInputFiles({ name: "cat.png", mimeType: "image/png", buffer: Buffer.from(encodePng(rgb, 512, 512, 3)) });
   await expect(page.getByTestId("upload-preview")).toContainText("cat.png: 512 × 512");
 
+  const rd = readSiteJson<RdFile>("rd/centernet.json");
   for (const split of manifest.splits) {
     await page.getByLabel("Split point").selectOption(split.id);
+    // Beside the chart: this split's BD-rates against sending the image, as the RD file's points give them.
+    for (const against of ["input-jpeg", "input-webp"] as const) {
+      await expect(page.getByTestId(`bd-rate-${against}`)).toHaveText(bdRateText(bdRateOf(rd.points, split.id, against, "map50")));
+    }
     for (const rate of split.rates) {
       await pickRate(page, rate.index);
       const live = await readLive(page, { split: split.id, rate: rate.id, sample: "upload" });

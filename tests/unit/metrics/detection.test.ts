@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   averagePrecision,
-  DETECTION_SCORE_THRESHOLD,
+  COCO_IOU_THRESHOLDS,
   detectionAgreement,
+  detectionScores,
   iou,
-  NMS_IOU_THRESHOLD,
   nonMaxSuppression,
   parseDetections,
+  referenceDetections,
   type Detection,
 } from "@/lib/metrics/detection";
 
@@ -61,25 +62,39 @@ describe("detection metrics", () => {
     expect(detectionAgreement(truth, lowFirst, { minScore: 0.5 }).meanIou).toBeNull();
     expect(detectionAgreement([[]], [[]], { minScore: 0.5 }).map).toBeNull();
   });
-});
 
-describe("non-maximum suppression", () => {
-  it("keeps boxes best first and drops one whose IoU with a kept box reaches the threshold, across classes", () => {
-    const a = det(0, 0, 10, 10, 0.9, 1);
-    const b = det(0, 0, 10, 8, 0.8, 2); // IoU with a: 80 / 100 = 0.8
-    const c = det(0, 5, 10, 15, 0.7, 1); // IoU with a: 50 / 150 = 0.33
-    const d = det(100, 100, 110, 110, 0.95, 1);
-    expect(nonMaxSuppression([c, b, a, d])).toEqual([d, a, c]);
-    expect(nonMaxSuppression([c, b, a, d], 0.3)).toEqual([d, a]);
-    expect(nonMaxSuppression([c, b, a, d], 0.9)).toEqual([d, a, b, c]);
-    expect(NMS_IOU_THRESHOLD).toBe(0.4);
-    expect(DETECTION_SCORE_THRESHOLD).toBe(0.2);
+  it("suppresses a box that overlaps a better kept box of any class at IoU >= 0.4, and keeps boxes that overlap less", () => {
+    const a = det(0, 0, 10, 10, 0.9, 0);
+    const b = det(0, 0, 10, 6, 0.8, 15); // IoU 0.6 with a, another class: suppressed all the same
+    const c = det(0, 5, 10, 15, 0.7, 0); // IoU 50/150 = 0.33 with a: kept
+    const d = det(0, 8, 10, 16, 0.6, 0); // IoU 20/160 with a, 70/110 = 0.64 with c: suppressed by c
+    expect(nonMaxSuppression([d, c, b, a])).toEqual([a, c]);
+    // A lower threshold suppresses c too; exactly at the threshold counts as overlapping.
+    expect(nonMaxSuppression([a, c], 0.3)).toEqual([a]);
+    expect(nonMaxSuppression([a, c], 1 / 3)).toEqual([a]);
+    expect(nonMaxSuppression([a, c], 0.34)).toEqual([a, c]);
+    expect(nonMaxSuppression([])).toEqual([]);
   });
 
-  it("keeps the input order among equal scores", () => {
-    const x = det(0, 0, 10, 10, 0.5, 1);
-    const y = det(50, 0, 60, 10, 0.5, 2);
-    expect(nonMaxSuppression([y, x])).toEqual([y, x]);
-    expect(nonMaxSuppression([])).toEqual([]);
+  it("makes reference detections from CenterNet rows: score threshold 0.2 first, then NMS", () => {
+    // A 0.19 box that would have suppressed nothing anyway, a 0.5 duplicate of the 0.9 box, and a separate 0.2 box.
+    const rows = [0, 0, 10, 10, 0.9, 0, 1, 0, 11, 10, 0.5, 0, 50, 50, 60, 60, 0.2, 2, 100, 100, 110, 110, 0.19, 3];
+    expect(referenceDetections(rows)).toEqual([det(0, 0, 10, 10, 0.9, 0), det(50, 50, 60, 60, 0.2, 2)]);
+    expect(referenceDetections(rows, { minScore: 0.1 })).toHaveLength(3);
+    expect(referenceDetections(rows, { iouThreshold: 0.95 })).toHaveLength(3);
+  });
+
+  it("reports mAP@0.5 and mAP@[.5:.95] over COCO's ten IoU thresholds, with the number of reference boxes", () => {
+    expect(COCO_IOU_THRESHOLDS).toEqual([0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]);
+    const truth = [[det(0, 0, 10, 10, 0.9, 0)], [det(0, 0, 20, 20, 0.8, 1)]];
+    // Image 0 found exactly; image 1's 20x20 box moved right by 2: overlap 18x20 = 360 of a union of 440, IoU 0.818.
+    const dets = [[det(0, 0, 10, 10, 0.9, 0)], [det(2, 0, 22, 20, 0.8, 1)]];
+    const s = detectionScores(truth, dets);
+    expect(s.map50).toBe(1);
+    expect(s.boxes).toBe(2);
+    // Class 0 has AP 1 at every threshold; class 1 at the seven thresholds 0.50..0.80 only: (10 + 7) / 20.
+    expect(s.map5095).toBeCloseTo(17 / 20, 12);
+    expect(s.meanIou).toBeCloseTo((1 + 360 / 440) / 2, 12);
+    expect(detectionScores([[]], [[]])).toMatchObject({ map50: null, map5095: null, boxes: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RdFile, RdPoint } from "@/lib/metrics/rd-schema";
-import { logDomain, logTicks, rdPointOf, rdSeries } from "@/lib/view/rd-series";
+import { bdRateText, logDomain, logTicks, rdPointOf, rdSeries } from "@/lib/view/rd-series";
 
 function point(p: Partial<RdPoint>): RdPoint {
   return {
@@ -64,5 +64,14 @@ describe("log axis", () => {
     expect(d[0]).toBeLessThan(30);
     expect(d[1]).toBeGreaterThan(900);
     expect(logTicks(d)).toEqual([50, 100, 200, 500, 1000]);
+  });
+});
+
+describe("bdRateText", () => {
+  it("states the BD-rate with its sign, the codec and the shared quality range, or why there is none", () => {
+    const b = { split: "s", against: "input-webp" as const, metric: "map50" as const, rate: -0.434, range: [0.8, 0.97] as [number, number] };
+    expect(bdRateText(b)).toBe("\u221243 % bytes vs WebP at equal mAP@0.5 (over mAP@0.5 0.80\u20130.97)");
+    expect(bdRateText({ ...b, against: "input-jpeg", rate: 0.256 })).toBe("+26 % bytes vs JPEG at equal mAP@0.5 (over mAP@0.5 0.80\u20130.97)");
+    expect(bdRateText({ ...b, rate: null, range: null })).toBe("vs WebP: no mAP@0.5 range that both curves reach, so no BD-rate");
   });
 });
