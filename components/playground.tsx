@@ -25,6 +25,7 @@ import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
+import { useLiveCurve } from "./use-live-curve";
 
 /** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
 const STALE = "opacity-60 transition-opacity delay-300 duration-150";
@@ -103,6 +104,7 @@ function PlaygroundView({
 }) {
   const { input, result, load, running, problem, custom } = state;
   const manifest = files.manifest;
+  const liveCurve = useLiveCurve(state, controller, manifest, settings.split);
   const current = currentResult(state);
   // The last result of this model stays on the page (dimmed after a moment) while the next one runs, so nothing
   // jumps or resets.
@@ -249,7 +251,7 @@ function PlaygroundView({
 
       <Section title="Rate-distortion" id="rd-title">
         {files.rd && rate ? (
-          <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} />
+          <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} liveCurve={liveCurve} />
         ) : (
           <p className="text-sm text-zinc-500">{files.rdProblem}</p>
         )}

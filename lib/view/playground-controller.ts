@@ -16,7 +16,7 @@
  */
 import type { InputSpec } from "@/lib/models/manifest";
 import type { InitResult, Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
-import type { DecodeResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunResult } from "@/lib/worker/playground-protocol";
+import type { DecodeResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunLevelsResult, RunResult } from "@/lib/worker/playground-protocol";
 import {
   readSettings,
   requestToSearch,
@@ -90,6 +90,18 @@ export interface PlaygroundState<C extends CustomInput = CustomInput> {
   result: ShownResult | null;
   /** A failed run or input, with whether retrying may help. */
   problem: { step: "run" | "input"; message: string } | null;
+  /** This input's own RD curves (every rate level of a split point, run on it), by split index. */
+  curves: Curves | null;
+  /** The split whose curve is being computed, and whether every split was asked for ("Run every split"). */
+  curvesRunning: { split: number; all: boolean } | null;
+  /** Why the last curve failed, if it did. */
+  curveProblem: string | null;
+}
+
+export interface Curves {
+  model: string;
+  pixels: Uint8Array;
+  bySplit: Partial<Record<number, RunLevelsResult>>;
 }
 
 const INITIAL: PlaygroundState = {
@@ -104,6 +116,9 @@ const INITIAL: PlaygroundState = {
   running: null,
   result: null,
   problem: null,
+  curves: null,
+  curvesRunning: null,
+  curveProblem: null,
 };
 
 /** Errors the page does not show: the answer was superseded or the worker was stopped on purpose. */
@@ -131,6 +146,13 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   /** Per input (by its pixels array): its JPEG size once known, or the request for it. */
   private readonly jpegSizes = new WeakMap<Uint8Array, number | Promise<void>>();
   private gesture: { pushed: boolean } | null = null;
+  /** Curve requests have their own channel and counter, so they never supersede the main run (nor it them). */
+  private curveToken = 0;
+  private curveInFlight: { token: number; pixels: Uint8Array; split: number } | null = null;
+  /** The input for which "Run every split" was asked. */
+  private everySplitFor: Uint8Array | null = null;
+  /** One counter per compared side: a newer request on a side drops the older one in the worker. */
+  private readonly compareTokens = new Map<string, number>();
   private unlistenPop: (() => void) | null = null;
 
   constructor(private readonly deps: PlaygroundDeps) {}
@@ -174,7 +196,8 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     if (!settings) return;
     const next = { ...settings, ...c };
     if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
-    if (c.split !== undefined && c.split !== settings.split) next.rate = "";
+    // Another split has other rate levels, unless the change names one of them too (a point of its curve).
+    if (c.split !== undefined && c.split !== settings.split && c.rate === undefined) next.rate = "";
     this.apply(withoutEmpty(next), "push");
   };
 
@@ -207,6 +230,28 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     }
     if (problem?.step === "input") this.prepareInput();
     else if (problem?.step === "run") this.maybeRun();
+  };
+
+  /** "Run every split": this input's RD curve at every split point, one split after another. */
+  runEverySplit = (): void => {
+    const input = this.state.input;
+    if (!input) return;
+    this.everySplitFor = input.pixels;
+    this.nextCurve();
+  };
+
+  /**
+   * One setting run on the current input on its own channel (a side of a comparison), so it supersedes only the
+   * previous request of that side. Resolves with the run (features included), or an error value; a superseded
+   * request resolves with the "stale" error.
+   */
+  runSetting = (side: string, split: number, rate: number): Promise<Outcome<RunResult>> => {
+    const { files, input } = this.state;
+    if (!this.worker || !files || !input || input.model !== files.manifest.id)
+      return Promise.resolve({ ok: false, error: { code: "stale", message: "No input yet." } });
+    const token = (this.compareTokens.get(side) ?? 0) + 1;
+    this.compareTokens.set(side, token);
+    return this.worker.call("run", { token, channel: `compare-${side}`, model: files.manifest.id, split, rate, pixels: input.pixels.slice(), features: true });
   };
 
   /** The server side alone on a bitstream file's bytes. */
@@ -312,7 +357,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const modelGen = ++this.modelGen;
     const worker = this.worker;
     if (!worker) return;
-    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null });
+    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null, curves: null, curvesRunning: null, curveProblem: null });
     if (!this.backendFailed()) this.set({ load: { kind: "loading", model: id, progress: null } });
     const out = await worker.call("open-model", { model: id });
     if (gen !== this.gen || modelGen !== this.modelGen) return;
@@ -433,6 +478,48 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
       const known = run.jpegBytes ?? this.jpegSizes.get(pixels);
       this.set({ running: null, problem: null, result: { run, features: features!, pixels, sample, jpegBytes: typeof known === "number" ? known : null } });
       if (known === undefined) this.askJpegSize(m.id, pixels);
+      // The curve follows the answer: it never delays the first result of an input.
+      this.nextCurve();
+    });
+  }
+
+  /**
+   * Asks for the next curve this input lacks: the current split's, then (after "Run every split") each other
+   * split's in order. One request at a time; a request for another input supersedes the one in flight.
+   */
+  private nextCurve(): void {
+    const { files, input, load } = this.state;
+    const at = this.indices();
+    if (!files || !input || !at || !this.worker || load.kind !== "ready" || input.model !== files.manifest.id) return;
+    const m = files.manifest;
+    let curves = this.state.curves;
+    if (!curves || curves.pixels !== input.pixels || curves.model !== m.id) {
+      curves = { model: m.id, pixels: input.pixels, bySplit: {} };
+      this.set({ curves, curveProblem: null });
+    }
+    const all = this.everySplitFor === input.pixels;
+    const missing = [at.split, ...(all ? m.splits.map((s) => s.index) : [])].find((i) => !curves.bySplit[i]);
+    if (missing === undefined) {
+      if (this.state.curvesRunning) this.set({ curvesRunning: null });
+      return;
+    }
+    const flying = this.curveInFlight;
+    if (flying && flying.pixels === input.pixels && flying.split === missing) return;
+    const token = ++this.curveToken;
+    const pixels = input.pixels;
+    this.curveInFlight = { token, pixels, split: missing };
+    this.set({ curvesRunning: { split: missing, all } });
+    const gen = this.gen;
+    void this.worker.call("run-levels", { token, channel: "levels", model: m.id, split: missing, pixels: pixels.slice() }).then((out) => {
+      if (gen !== this.gen || token !== this.curveToken) return;
+      this.curveInFlight = null;
+      const c = this.state.curves;
+      if (!out.ok) {
+        this.set({ curvesRunning: null, curveProblem: SILENT.has(out.error.code) ? null : out.error.message });
+        return;
+      }
+      if (c && c.pixels === pixels && c.model === out.value.model) this.set({ curves: { ...c, bySplit: { ...c.bySplit, [missing]: out.value } } });
+      this.nextCurve();
     });
   }
 

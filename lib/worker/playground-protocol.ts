@@ -178,6 +178,10 @@ export interface LevelResult {
   featureMse: number;
   featurePsnr: number;
   prediction: Prediction;
+  /** This level's stage times; head is the time measured when the head output was computed for this input. */
+  ms: StageMs;
+  /** Whether the head time was measured during the first run of this split point (kernel setup included). */
+  headCold: boolean;
 }
 
 export interface RunLevelsResult {
@@ -186,6 +190,8 @@ export interface RunLevelsResult {
   split: number;
   levels: LevelResult[];
   unsplit: Prediction;
+  /** The whole model on this input, as measured when it was first computed for it. */
+  unsplitMs: number;
   counters: WorkerCounters;
 }
 

@@ -267,13 +267,23 @@ export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
           featureMse: mse(all, allRec),
           featurePsnr: psnr(all, allRec),
           prediction: predictionOf(manifest, (await server.outputs[0].data()) as Float32Array),
+          ms: { head: head.ms, ...coded.ms, ...server.ms },
+          headCold: head.cold,
         });
       } finally {
         tf.dispose([...server.reconstruction, ...server.outputs]);
       }
     }
     const unsplit = await session.unsplit(split);
-    return { token: p.token, model: manifest.id, split: p.split, levels, unsplit: predictionOf(manifest, unsplit.out), counters: snapshot() };
+    return {
+      token: p.token,
+      model: manifest.id,
+      split: p.split,
+      levels,
+      unsplit: predictionOf(manifest, unsplit.out),
+      unsplitMs: unsplit.ms,
+      counters: snapshot(),
+    };
   });
 }
 

@@ -1,0 +1,51 @@
+import { expect, test } from "./fixtures";
+import { readLive } from "./playground-helpers";
+import { digitsManifest } from "./reference";
+
+/** The points of this input's curve at one split point, as the RD chart draws them. */
+const curvePoints = (page: import("@playwright/test").Page, split: string) => page.locator(`[data-testid="live-curve-point"][data-split="${split}"]`);
+
+test("this input's RD curve: one point per rate level of real bitstreams, a click selects the level, every split on request", async ({ page }) => {
+  test.setTimeout(120_000);
+  const manifest = digitsManifest();
+  const split = manifest.splits.find((s) => s.id === "stage2")!;
+  await page.goto("/?backend=wasm&sample=test-0&split=stage2&rate=r0");
+  const first = await readLive(page, { split: "stage2", rate: "r0", sample: "test-0" });
+
+  const points = curvePoints(page, "stage2");
+  await expect(points).toHaveCount(split.rates.length);
+  // The current level's point is this input's real bitstream: the same size the main view shows.
+  await expect(points.and(page.locator('[data-rate="r0"]'))).toHaveAttribute("data-bytes", String(first.bytes));
+  // Finer levels cost more bytes.
+  const bytes = await points.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-bytes"))));
+  expect(Math.max(...bytes)).toBeGreaterThan(Math.min(...bytes));
+
+  // Hover names the level, its lambda, its bytes, the agreement and the feature PSNR.
+  const last = split.rates.at(-1)!;
+  const target = points.and(page.locator(`[data-rate="${last.id}"]`));
+  await target.hover();
+  const tip = page.getByTestId("live-curve-tip");
+  await expect(tip).toContainText(`level ${last.id}`);
+  await expect(tip).toContainText("λ");
+  await expect(tip).toContainText("bytes");
+  await expect(tip).toContainText("Probability of the unsplit answer");
+  await expect(tip).toContainText("feature PSNR");
+
+  // A click selects that level: slider, address and the main result follow.
+  await target.click();
+  await expect(page.getByLabel("Rate level")).toHaveValue(String(last.index));
+  const picked = await readLive(page, { split: "stage2", rate: last.id });
+  expect(picked.bytes).toBe(Number(await target.getAttribute("data-bytes")));
+  expect(page.url()).toContain(`rate=${last.id}`);
+
+  // Every split: one point per level at each.
+  await page.getByRole("button", { name: "Run every split" }).click();
+  for (const s of manifest.splits) await expect(curvePoints(page, s.id)).toHaveCount(s.rates.length);
+  await expect(page.getByTestId("live-curve-status")).toContainText(`${manifest.splits.length} splits in all`);
+  // The table alternative lists them too, with a way to select each by keyboard.
+  await page.getByText("Show the data as a table").click();
+  const other = manifest.splits[0];
+  await page.getByRole("button", { name: `Select ${other.id} ${other.rates[1].id}` }).click();
+  await expect(page.getByLabel("Split point")).toHaveValue(other.id);
+  await readLive(page, { split: other.id, rate: other.rates[1].id });
+});
