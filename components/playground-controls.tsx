@@ -82,7 +82,7 @@ export function PlaygroundControls({
           onBlur={() => onGesture(false)}
           className="accent-sky-600"
         />
-        <span className="flex justify-between text-xs text-zinc-500">
+        <span className="flex justify-between text-xs text-zinc-600 dark:text-zinc-400">
           <span>fewest bytes</span>
           <span data-testid="rate-label">{rate ? `${rate.id} · ${rate.label} · λ ${rate.lambda.toPrecision(3)}` : "no rate levels"}</span>
           <span>best quality</span>

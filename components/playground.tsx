@@ -26,6 +26,7 @@ import { SplitShare } from "./split-share";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
 import { useLiveCurve } from "./use-live-curve";
+import { ResultAnnouncement } from "./result-announcement";
 
 /** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
 const STALE = "opacity-60 transition-opacity delay-300 duration-150";
@@ -80,7 +81,7 @@ export function Playground() {
     return load.kind === "failed" ? (
       <ErrorMessage message={load.message} onRetry={controller.retry} />
     ) : (
-      <p className="text-sm text-zinc-500" aria-live="polite">
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
         Loading the model list…
       </p>
     );
@@ -130,7 +131,7 @@ function PlaygroundView({
   const detection = manifest.task === "detection";
   const sample = choice.kind === "sample" ? files.samples.find((s) => s.id === choice.id) : undefined;
   const busy = running ? <RunningNote firstRun={running.firstRun} /> : null;
-  const waiting = <p className="text-sm text-zinc-500">Waiting for the first run…</p>;
+  const waiting = <p className="text-sm text-zinc-600 dark:text-zinc-400">Waiting for the first run…</p>;
 
   return (
     <div className="space-y-6">
@@ -140,7 +141,7 @@ function PlaygroundView({
         {busy}
         {current ? (
           <span
-            className="text-xs text-zinc-500"
+            className="text-xs text-zinc-600 dark:text-zinc-400"
             data-testid="live"
             data-split={split.id}
             data-rate={rate?.id}
@@ -214,7 +215,7 @@ function PlaygroundView({
                   ? `detection agreement with the unsplit model (mAP@0.5) ${formatFixed((pre.map50 ?? pre.accuracy) * 100, 1)} %.`
                   : `accuracy ${formatFixed(pre.accuracy * 100, 2)} %, agreement with the unsplit model ${formatFixed(pre.agreement * 100, 2)} %.`}
               </p>
-              <p className="text-xs text-zinc-500">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
             </div>
           ) : (
             waiting
@@ -253,9 +254,12 @@ function PlaygroundView({
         {files.rd && rate ? (
           <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} liveCurve={liveCurve} />
         ) : (
-          <p className="text-sm text-zinc-500">{files.rdProblem}</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{files.rdProblem}</p>
         )}
       </Section>
+
+      {/* Issue 13, tools: the result announced, two settings compared, the link budget. */}
+      <ResultAnnouncement run={current?.run ?? null} manifest={manifest} />
 
       {details ? (
         <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${dim(details)}`}>

@@ -283,7 +283,7 @@ export const RdChart = memo(function RdChart({
         ) : null}
         {livePoint ? (
           <li className="flex items-center gap-1.5">
-            <span className="text-rose-600" aria-hidden>
+            <span className="text-rose-600 dark:text-rose-400" aria-hidden>
               ★
             </span>
             this image

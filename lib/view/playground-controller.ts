@@ -16,7 +16,7 @@
  */
 import type { InputSpec } from "@/lib/models/manifest";
 import type { InitResult, Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
-import type { DecodeResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunLevelsResult, RunResult } from "@/lib/worker/playground-protocol";
+import type { DecodeResult, JpegRunResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunLevelsResult, RunResult } from "@/lib/worker/playground-protocol";
 import {
   readSettings,
   requestToSearch,
@@ -252,6 +252,16 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const token = (this.compareTokens.get(side) ?? 0) + 1;
     this.compareTokens.set(side, token);
     return this.worker.call("run", { token, channel: `compare-${side}`, model: files.manifest.id, split, rate, pixels: input.pixels.slice(), features: true });
+  };
+
+  /** The current input sent as a JPEG instead (a side of a comparison): the file, its decoding, the model on that. */
+  runJpeg = (side: string, quality: number): Promise<Outcome<JpegRunResult>> => {
+    const { files, input } = this.state;
+    if (!this.worker || !files || !input || input.model !== files.manifest.id)
+      return Promise.resolve({ ok: false, error: { code: "stale", message: "No input yet." } });
+    const token = (this.compareTokens.get(side) ?? 0) + 1;
+    this.compareTokens.set(side, token);
+    return this.worker.call("jpeg-run", { token, channel: `compare-${side}`, model: files.manifest.id, pixels: input.pixels.slice(), quality });
   };
 
   /** The server side alone on a bitstream file's bytes. */

@@ -195,6 +195,26 @@ export interface RunLevelsResult {
   counters: WorkerCounters;
 }
 
+/** Sending the input itself as a JPEG instead of splitting: the file, what the server decodes, the model on that. */
+export interface JpegRunParams extends Omit<InputParams, "split"> {
+  quality: number;
+}
+
+export interface JpegRunResult {
+  token: number;
+  model: string;
+  quality: number;
+  /** The JPEG file's size: what would be sent. */
+  bytes: number;
+  /** The pixels the server decodes from it (the model's input size and channels). */
+  decoded: Uint8Array;
+  /** The whole model on the decoded JPEG, and on the original input. */
+  prediction: Prediction;
+  unsplit: Prediction;
+  /** Encoding and decoding the JPEG, and the whole model on the decoded pixels (ms). */
+  ms: { encode: number; decode: number; model: number };
+}
+
 export interface DecodeParams {
   bytes: Uint8Array;
 }

@@ -26,6 +26,8 @@ import {
   type DecodeResult,
   type InputParams,
   type BaselinesResult,
+  type JpegRunParams,
+  type JpegRunResult,
   type LatentSummary,
   type LevelResult,
   type Prediction,
@@ -34,6 +36,7 @@ import {
   type RunResult,
 } from "./playground-protocol";
 import { JPEG_QUALITY, type InputSession } from "./session";
+import { jpegBytes, jpegDecode } from "@/lib/baselines/image-codecs";
 
 /** Thrown when a newer run has arrived or the page chose another model; the page ignores the answer. */
 export class StaleRun extends Error {
@@ -124,7 +127,7 @@ function checkPixels(m: ModelManifest, pixels: unknown): Uint8Array {
  * while `work` runs, and counts how it ended.
  */
 async function asRun<T>(
-  p: InputParams,
+  p: Pick<InputParams, "token" | "channel" | "model" | "pixels">,
   work: (ctx: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint; stale: () => void }) => Promise<T>,
 ): Promise<T> {
   counters.runsRequested++;
@@ -284,6 +287,45 @@ export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
       unsplitMs: unsplit.ms,
       counters: snapshot(),
     };
+  });
+}
+
+/**
+ * Sending the input as a JPEG instead of splitting it: encoded and decoded as a receiver would, and the whole model
+ * run on the decoded pixels (its own session), beside the whole model on the original.
+ */
+export async function runJpeg(p: JpegRunParams): Promise<JpegRunResult> {
+  return asRun(p, async ({ model, session, checkpoint }) => {
+    const { manifest } = model;
+    if (!(Number.isFinite(p.quality) && p.quality >= 1 && p.quality <= 100)) throw new BadInput(`A JPEG quality is 1 to 100, not ${p.quality}.`);
+    const { width, height, channels } = manifest.input;
+    const first = manifest.splits[0];
+    const original = await session.unsplit(first);
+    await checkpoint("head");
+    let t = performance.now();
+    const bytes = jpegBytes({ pixels: p.pixels, width, height, channels }, p.quality);
+    const encode = performance.now() - t;
+    t = performance.now();
+    const decoded = jpegDecode(bytes, manifest.input);
+    const decode = performance.now() - t;
+    await checkpoint("head");
+    const received = model.sessions.acquire(decoded);
+    try {
+      t = performance.now();
+      const out = await received.unsplit(first);
+      return {
+        token: p.token,
+        model: manifest.id,
+        quality: p.quality,
+        bytes: bytes.length,
+        decoded: decoded.slice(),
+        prediction: predictionOf(manifest, out.out),
+        unsplit: predictionOf(manifest, original.out),
+        ms: { encode, decode, model: performance.now() - t },
+      };
+    } finally {
+      model.sessions.release(received);
+    }
   });
 }
 
