@@ -27,6 +27,7 @@ import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
 import { useLiveCurve } from "./use-live-curve";
 import { ResultAnnouncement } from "./result-announcement";
+import { ComparePanel } from "./compare-panel";
 
 /** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
 const STALE = "opacity-60 transition-opacity delay-300 duration-150";
@@ -260,6 +261,17 @@ function PlaygroundView({
 
       {/* Issue 13, tools: the result announced, two settings compared, the link budget. */}
       <ResultAnnouncement run={current?.run ?? null} manifest={manifest} />
+      <Section title="Compare" id="compare-title">
+        <ComparePanel
+          key={manifest.id}
+          manifest={manifest}
+          pixels={input && input.model === manifest.id ? input.pixels : null}
+          split={settings.split}
+          jpegQuality={shown?.run.jpegQuality ?? null}
+          runSetting={controller.runSetting}
+          runJpeg={controller.runJpeg}
+        />
+      </Section>
 
       {details ? (
         <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${dim(details)}`}>

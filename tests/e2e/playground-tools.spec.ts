@@ -49,3 +49,38 @@ test("this input's RD curve: one point per rate level of real bitstreams, a clic
   await expect(page.getByLabel("Split point")).toHaveValue(other.id);
   await readLive(page, { split: other.id, rate: other.rates[1].id });
 });
+
+test("compare: two rate levels side by side from real runs, then a split against sending the image as JPEG", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/?backend=wasm&sample=test-0&split=stage2&rate=r2");
+  const main = await readLive(page, { split: "stage2", rate: "r2" });
+  const compare = page.getByRole("region", { name: "Compare" });
+  await compare.getByRole("button", { name: "Compare" }).click();
+  const left = compare.getByTestId("compare-side-left");
+  const right = compare.getByTestId("compare-side-right");
+  const bytesOf = async (side: typeof left) => Number(await side.getByTestId("compare-bytes").getAttribute("data-value"));
+  await expect(left.getByTestId("compare-bytes")).toBeVisible();
+  await expect(right.getByTestId("compare-bytes")).toBeVisible();
+  // Defaults: the coarsest and the finest level of the page's split; the finer one sends more.
+  expect(await bytesOf(left)).toBeLessThan(await bytesOf(right));
+  for (const side of [left, right]) {
+    await expect(side.getByTestId("split-prediction")).toBeVisible();
+    await expect(side.getByText("Error map")).toBeVisible();
+  }
+  // The main view is untouched by the comparison's runs.
+  expect((await readLive(page, { split: "stage2", rate: "r2" })).bytes).toBe(main.bytes);
+
+  // Right: the image as JPEG; its size is the one the bitstream panel quotes.
+  await right.getByLabel("Right: what is sent").selectOption("jpeg");
+  await expect(right.getByRole("heading", { name: /the image as JPEG/ })).toBeVisible();
+  await expect(right.getByText("Decoded JPEG", { exact: true })).toBeVisible();
+  await expect(right.getByText("Whole model on the decoded JPEG")).toBeVisible();
+  const jpeg = await bytesOf(right);
+  expect(jpeg).toBeGreaterThan(0);
+  expect(jpeg).not.toBe(await bytesOf(left));
+  await expect(page.getByText(`: ${jpeg.toLocaleString("en-US")} bytes`).first()).toBeVisible();
+
+  // Left: another split point at the same level.
+  await left.getByLabel("Left: what is sent").selectOption("stage1");
+  await expect(left.getByRole("heading", { name: /After stage 1, level r0/ })).toBeVisible();
+});

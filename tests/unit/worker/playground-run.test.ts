@@ -237,6 +237,24 @@ describe("runs on the page's model", () => {
     expect(all.levels[0].featureMse).toBeGreaterThan(all.levels[1].featureMse);
   });
 
+  it("send the input as a JPEG instead: the file's size as the baseline counts it, the model on what a receiver decodes", async () => {
+    await pageModel();
+    const { jpegBytes: baseline, jpegQuality } = await run.inputBaselines({ model: "digits", pixels: pixels(6) });
+    const j = await run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: jpegQuality });
+    expect(j.bytes).toBe(baseline);
+    expect(j.decoded).toHaveLength(28 * 28);
+    // Lossy: the decoded pixels differ from the sent ones, and the model ran on them, not on the original.
+    expect([...j.decoded]).not.toEqual([...pixels(6)]);
+    const original = await run.runImage({ ...params(0, 6) });
+    expect(j.unsplit.probs).toEqual(original.prediction.unsplit.probs);
+    expect(j.prediction.probs).not.toEqual(j.unsplit.probs);
+    // A coarser quality makes a smaller file.
+    expect((await run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: 10 })).bytes).toBeLessThan(j.bytes);
+    await expect(run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: 0 })).rejects.toThrow(
+      "A JPEG quality is 1 to 100",
+    );
+  });
+
   it("leave no tensors behind, run after run, however many inputs come and go", async () => {
     await pageModel();
     for (let i = 0; i < 4; i++) await run.runImage(params(i % 2, i));
