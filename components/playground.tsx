@@ -28,6 +28,7 @@ import { usePlayground, type CustomChoice } from "./use-playground";
 import { useLiveCurve } from "./use-live-curve";
 import { ResultAnnouncement } from "./result-announcement";
 import { ComparePanel } from "./compare-panel";
+import { LinkBudgetPanel } from "./link-budget-panel";
 
 /** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
 const STALE = "opacity-60 transition-opacity delay-300 duration-150";
@@ -270,6 +271,19 @@ function PlaygroundView({
           jpegQuality={shown?.run.jpegQuality ?? null}
           runSetting={controller.runSetting}
           runJpeg={controller.runJpeg}
+        />
+      </Section>
+      <Section title="Link budget" id="link-budget-title">
+        <LinkBudgetPanel
+          manifest={manifest}
+          rd={files.rd}
+          curves={state.curves}
+          rateIndex={Math.max(0, rateIndex)}
+          pixels={input && input.model === manifest.id ? input.pixels : null}
+          jpegQuality={shown?.run.jpegQuality ?? null}
+          runJpeg={controller.runJpeg}
+          onRunEverySplit={controller.runEverySplit}
+          running={state.curvesRunning !== null}
         />
       </Section>
 

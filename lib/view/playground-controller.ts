@@ -47,7 +47,14 @@ export interface PlaygroundDeps {
   address: AddressBar;
   /** A gallery image file as 8-bit pixels at the model's input size. */
   readSample(url: string, spec: InputSpec): Promise<Uint8Array>;
+  /**
+   * How long the view must be idle (no run asked for) before this input's curve is: a drag of the slider or a
+   * walk through the samples is never slowed by curves it will not look at. Default CURVE_DELAY_MS.
+   */
+  curveDelayMs?: number;
 }
+
+export const CURVE_DELAY_MS = 300;
 
 /** An input that lives only in this tab. */
 export interface CustomInput {
@@ -153,6 +160,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   private everySplitFor: Uint8Array | null = null;
   /** One counter per compared side: a newer request on a side drops the older one in the worker. */
   private readonly compareTokens = new Map<string, number>();
+  private curveTimer: ReturnType<typeof setTimeout> | null = null;
   private unlistenPop: (() => void) | null = null;
 
   constructor(private readonly deps: PlaygroundDeps) {}
@@ -182,6 +190,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
 
   stop(): void {
     this.gen++;
+    this.cancelCurveTimer();
     this.unlistenPop?.();
     this.unlistenPop = null;
     this.worker?.terminate();
@@ -460,6 +469,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     if (!at) return;
     const { split, rate } = at;
     const token = ++this.token;
+    this.cancelCurveTimer();
     const key = `${m.id}|${settings.split}`;
     const cached = this.features.get(input.pixels)?.get(key);
     const firstRun = !this.warmSplits.has(settings.split);
@@ -488,9 +498,18 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
       const known = run.jpegBytes ?? this.jpegSizes.get(pixels);
       this.set({ running: null, problem: null, result: { run, features: features!, pixels, sample, jpegBytes: typeof known === "number" ? known : null } });
       if (known === undefined) this.askJpegSize(m.id, pixels);
-      // The curve follows the answer: it never delays the first result of an input.
-      this.nextCurve();
+      // The curve follows the answer once the view is idle: it never delays a result of the view.
+      this.cancelCurveTimer();
+      this.curveTimer = setTimeout(() => {
+        this.curveTimer = null;
+        if (gen === this.gen) this.nextCurve();
+      }, this.deps.curveDelayMs ?? CURVE_DELAY_MS);
     });
+  }
+
+  private cancelCurveTimer(): void {
+    if (this.curveTimer !== null) clearTimeout(this.curveTimer);
+    this.curveTimer = null;
   }
 
   /**

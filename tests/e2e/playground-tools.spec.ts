@@ -84,3 +84,36 @@ test("compare: two rate levels side by side from real runs, then a split against
   await left.getByLabel("Left: what is sent").selectOption("stage1");
   await expect(left.getByRole("heading", { name: /After stage 1, level r0/ })).toBeVisible();
 });
+
+test("link budget: every split's latency on a link from the times measured here; raising the uplink moves the best split to a shallower one", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const manifest = digitsManifest();
+  await page.goto("/?backend=wasm&sample=test-0&split=stage2&rate=r2");
+  await readLive(page, { split: "stage2", rate: "r2" });
+  const budget = page.getByRole("region", { name: "Link budget" });
+  await budget.getByRole("button", { name: "Measure every split" }).click();
+  const best = budget.getByTestId("best-split");
+  await expect(best).toBeVisible();
+  await expect(budget.getByTestId("link-reference-jpeg")).toBeVisible();
+  await expect(budget.getByTestId("link-reference-device")).toBeVisible();
+
+  // A device far slower than the server: at a crawl of an uplink the bytes decide, at a fast one the device's compute.
+  await budget.getByLabel("Device speed").fill("0.01");
+  await budget.getByLabel("Server speed").fill("100");
+  await budget.getByLabel("Uplink (kbit/s)").fill("1");
+  await expect(best).toContainText("For this link the best split is");
+  const slow = await best.getAttribute("data-split");
+  await budget.getByLabel("Uplink (kbit/s)").fill("1000000");
+  await expect(best).not.toHaveAttribute("data-split", slow!);
+  const fast = await best.getAttribute("data-split");
+  const depth = (id: string | null) => manifest.splits.findIndex((s) => s.id === id);
+  expect(depth(fast)).toBeLessThan(depth(slow));
+  await expect(best).toContainText(manifest.splits[depth(fast)].label);
+
+  // A figure that cannot be used says so and changes nothing.
+  await budget.getByLabel("Uplink (kbit/s)").fill("0");
+  await expect(budget.getByRole("alert")).toContainText("The uplink must be a number of kbit/s above 0.");
+  await expect(best).toHaveAttribute("data-split", fast!);
+});

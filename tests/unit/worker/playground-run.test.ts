@@ -224,6 +224,9 @@ describe("runs on the page's model", () => {
     const before = { ...counters };
     const all = await run.runLevels({ token: ++token, model: "digits", split: 0, pixels: pixels(4) });
     expect(counters.headRuns).toBe(before.headRuns);
+    // Counted beside the view's runs, not as one of them.
+    expect(counters.runsComputed).toBe(before.runsComputed);
+    expect(counters.sideRunsComputed).toBe(before.sideRunsComputed + 1);
     expect(all.levels.map((l) => l.rate)).toEqual([0, 1]);
     all.levels.forEach((level, i) => {
       expect(level.bytes).toBe(singles[i].bitstream.length);
