@@ -242,6 +242,21 @@ describe("runs on the page's model", () => {
     expect(all.levels[0].featureMse).toBeGreaterThan(all.levels[1].featureMse);
   });
 
+  it("of curves do not pile up: a newer run-levels on its channel drops the older, and neither touches the view's run", async () => {
+    await pageModel();
+    const before = { ...counters };
+    const view = run.runImage(params(0, 8));
+    const older = run.runLevels({ token: ++token, channel: "levels", model: "digits", split: 0, pixels: pixels(8) });
+    const newer = run.runLevels({ token: ++token, channel: "levels", model: "digits", split: 0, pixels: pixels(9) });
+    expect(await outcome(older)).toBe("StaleRun");
+    expect((await newer).levels).toHaveLength(2);
+    expect((await view).rate).toBe(0);
+    expect(counters.sideRunsDropped - before.sideRunsDropped).toBe(1);
+    expect(counters.sideRunsComputed - before.sideRunsComputed).toBe(1);
+    expect(counters.runsComputed - before.runsComputed).toBe(1);
+    expect(counters.runsDropped - before.runsDropped).toBe(0);
+  });
+
   it("send the input as a JPEG instead: the file's size as the baseline counts it, the model on what a receiver decodes", async () => {
     await pageModel();
     const { jpegBytes: baseline, jpegQuality } = await run.inputBaselines({ model: "digits", pixels: pixels(6) });
