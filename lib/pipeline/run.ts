@@ -98,7 +98,7 @@ export async function encodeFeatures(
       return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.bu.cfg.step);
     });
     const stream = encodeSymbols(
-      ids,
+      loaded.unitId ? { ...ids, unit: loaded.unitId } : ids,
       perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })),
     );
     symbols.push(perTensor);
@@ -140,6 +140,14 @@ export async function runServer(
       decodeSymbols(bytes, (h) => {
         if (h.model !== modelIndex || h.split !== loaded.split.index || h.rate !== loaded.rate.index) {
           throw new BitstreamError("unknown-id", `stream is for model ${h.model}, split ${h.split}, rate ${h.rate}`);
+        }
+        if (h.unit !== loaded.unitId) {
+          throw new BitstreamError(
+            "unknown-unit",
+            h.unit
+              ? `the stream names unit ${h.unit}, ${loaded.unitId ? `the loaded one is ${loaded.unitId}` : "the decoder holds a prepared unit"}`
+              : `the stream names no unit, the decoder holds fitted unit ${loaded.unitId}`,
+          );
         }
         return { shapes, tables: loaded.units.map((u) => u.tables) };
       }).symbols,

@@ -15,6 +15,8 @@ export interface LoadedRate {
   split: SplitPoint;
   rate: RateLevel;
   units: LoadedUnit[];
+  /** Units fitted in the page (not in the manifest) have an id that their streams carry and their decoder checks. */
+  unitId?: string;
 }
 
 /** Anything that can fetch a file next to the manifest: fetch() in the browser, the file system in Node. */
