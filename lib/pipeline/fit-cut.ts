@@ -110,6 +110,8 @@ export interface CutFitOptions {
   splitIndex: number;
   splitId: string;
   unitId: string;
+  /** The cut's index in the model's list of cuts: what the fitted unit's streams name as their split. */
+  cutIndex: number;
   /** Model inputs (already in the model's value range), NHWC, `count` of them. */
   inputs: Float32Array;
   count: number;
@@ -213,6 +215,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
       rate,
       units: units.map((u) => ({ bu: foldForInference(u.cfg, u.params), tables: u.tables })),
       unitId: o.unitId,
+      cutIndex: o.cutIndex,
     };
     rates[r] = loaded;
     files[r] = units.map((u) => {

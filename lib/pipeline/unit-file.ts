@@ -139,7 +139,7 @@ export function readUnitFile(text: string, manifest: ModelManifest, cuts: Cut[],
       const rate = json.split.rates[r] as RateLevel;
       need(rate && rate.index === r, `Rate level ${r} of this unit file is malformed.`);
       need(Array.isArray(level?.units) && level.units.length === cut.tensors.length, `Rate level ${r} needs one unit per cut tensor (${cut.tensors.length}).`);
-      const loaded: LoadedRate = { split, rate: { ...rate, units: [] }, units: [], unitId: json.id };
+      const loaded: LoadedRate = { split, rate: { ...rate, units: [] }, units: [], unitId: json.id, cutIndex: cuts.indexOf(cut) };
       rates.push(loaded);
       const levelFiles: UnitFiles[] = [];
       level.units.forEach((u, i) => {

@@ -40,6 +40,7 @@ describe("fitting a unit at any cut", () => {
       manifest,
       cut,
       splitIndex: manifest.splits.length,
+      cutIndex: 9,
       splitId: "fit-test",
       unitId: "00112233aabbccdd",
       inputs,
@@ -65,7 +66,7 @@ describe("fitting a unit at any cut", () => {
     const [head] = backbone.head(x, cut.tensors);
     const coded = await encodeFeatures(loaded, { model: manifest.index, split: fitted.split.index, rate: levels - 1 }, [head]);
     tf.dispose([x, head]);
-    expect(readContainer(coded.bitstreams[0]).header).toMatchObject({ split: manifest.splits.length, rate: levels - 1, unit: "00112233aabbccdd" });
+    expect(readContainer(coded.bitstreams[0]).header).toMatchObject({ split: 9, rate: levels - 1, unit: "00112233aabbccdd" });
     expect(() => decodeSymbols(coded.bitstreams[0], () => ({ shapes: [loaded.rate.units[0].latentShape], tables: [loaded.units[0].tables] }))).not.toThrow();
 
     disposeFitted(fitted);
@@ -83,6 +84,7 @@ describe("fitting a unit at any cut", () => {
       cut,
       splitIndex: manifest.splits.length,
       splitId: "fit-cancel",
+      cutIndex: 2,
       unitId: "0011223344556677",
       inputs,
       count: COUNT,

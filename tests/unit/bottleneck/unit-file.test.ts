@@ -37,6 +37,7 @@ beforeAll(async () => {
     cut,
     splitIndex: 5,
     splitId: "fit-a",
+    cutIndex: cuts.indexOf(cut),
     unitId: id,
     inputs: loadMnist().trainImages.slice(0, 30 * 784),
     count: 30,
