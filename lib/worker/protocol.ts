@@ -25,6 +25,7 @@ import type {
   RunParams,
   RunResult,
 } from "./playground-protocol";
+import type { CutsParams, CutsResult, FitParams, FittedResult, LoadUnitParams } from "./fit-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -82,6 +83,10 @@ export interface Requests {
   baselines: { params: BaselinesParams; result: BaselinesResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
+  cuts: { params: CutsParams; result: CutsResult };
+  fit: { params: FitParams; result: FittedResult };
+  "cancel-fit": { params: Record<string, never>; result: { cancelled: boolean } };
+  "load-unit": { params: LoadUnitParams; result: FittedResult };
 }
 
 export type RequestType = keyof Requests;
