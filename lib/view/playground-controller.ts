@@ -23,6 +23,8 @@ import {
   resolveBackend,
   resolveModel,
   resolveSettings,
+  settingsToSearch,
+  PAGE_ONLY_KEYS,
   type BackendChoice,
   type RequestedSettings,
   type ViewSettings,
@@ -173,10 +175,21 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const settings = this.state.settings;
     if (!settings) return;
     const next = { ...settings, ...c };
-    if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
-    if (c.split !== undefined && c.split !== settings.split) next.rate = "";
+    // Another model or split resets what depends on it, unless the change names it too (a lesson step does).
+    if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: c.split ?? "", rate: c.rate ?? "", sample: c.sample ?? "" });
+    if (c.split !== undefined && c.split !== settings.split) next.rate = c.rate ?? "";
+    if ((Object.keys(c) as (keyof ViewSettings)[]).every((k) => PAGE_ONLY_KEYS.includes(k))) return this.changePageOnly(next);
     this.apply(withoutEmpty(next), "push");
   };
+
+  /** A lesson step or the presentation flag alone: a new address and history entry, nothing to compute. */
+  private changePageOnly(next: ViewSettings): void {
+    const settings = withoutEmpty(next) as ViewSettings;
+    if (settingsToSearch(settings) === settingsToSearch(this.state.settings!)) return;
+    this.requested = settings;
+    this.write(settings, "push");
+    this.set({ settings, notices: [] });
+  }
 
   /** A drag of the rate slider (or a held key) begins: its steps make one history entry. */
   beginGesture = (): void => {
