@@ -53,6 +53,7 @@ function topClass(r: RunResult, which: "split" | "unsplit", classes: string[]): 
 function Section({
   title,
   panel,
+  id: titleId,
   term,
   highlighted,
   children,
@@ -60,18 +61,20 @@ function Section({
   status,
 }: {
   title: string;
-  /** Its place in the pipeline: the diagram, the lesson and the step-through find it by this. */
-  panel: PanelId | "decode" | "credits";
+  /** Its place on the page (a PanelId for the pipeline's panels): the diagram, the lesson and the step-through find it by this. */
+  panel?: PanelId | (string & {});
+  /** The heading's id; by default `<panel>-title`. */
+  id?: string;
   term?: TermId;
   highlighted?: boolean;
   children: ReactNode;
   className?: string;
   status?: ReactNode;
 }) {
-  const id = `${panel}-title`;
+  const id = titleId ?? `${panel}-title`;
   return (
     <section
-      id={`panel-${panel}`}
+      id={panel ? `panel-${panel}` : undefined}
       aria-labelledby={id}
       tabIndex={-1}
       data-panel={panel}

@@ -5,6 +5,7 @@ import { minMax, viridisGradient } from "@/lib/view/colormap";
 import type { PlainTensor } from "@/lib/worker/playground-protocol";
 import { ChannelCanvas, ColorLegend } from "./channel-canvas";
 import { formatFixed } from "./format";
+import { GlossaryTerm } from "./glossary-term";
 
 const SHOWN = 8;
 
@@ -38,13 +39,17 @@ export function ReconstructionView({ original, decoded, mse, psnr }: { original:
     <div className="space-y-3">
       <dl className="flex flex-wrap gap-6 text-sm">
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">Feature MSE</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-500">
+            <GlossaryTerm term="feature-mse">Feature MSE</GlossaryTerm>
+          </dt>
           <dd className="font-mono" data-testid="feature-mse" data-value={mse}>
             {mse.toExponential(3)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">PSNR</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-500">
+            <GlossaryTerm term="psnr">PSNR</GlossaryTerm>
+          </dt>
           <dd className="font-mono" data-testid="feature-psnr" data-value={psnr}>
             {Number.isFinite(psnr) ? `${formatFixed(psnr, 2)} dB` : "∞ (exact)"}
           </dd>
