@@ -23,6 +23,7 @@ import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
+import { FitPanel } from "./fit-panel";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
 
@@ -278,6 +279,10 @@ function PlaygroundView({
           </Section>
         </div>
       ) : null}
+
+      <Section title="Fit a unit at any layer" id="fit-title">
+        <FitPanel key={manifest.id} controller={controller} manifest={manifest} ready={load.kind === "ready" && load.model === manifest.id} />
+      </Section>
 
       <Section title="Edge server only" id="decode-title">
         <DecodePanel decode={state.init ? controller.decode : null} />
