@@ -32,6 +32,7 @@ import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
+import { FitPanel } from "./fit-panel";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
 
@@ -394,6 +395,10 @@ function PlaygroundView({
           ) : (
             <p className="text-sm text-zinc-500">{files.rdProblem}</p>
           )}
+        </Section>
+
+        <Section title="Fit a unit at any layer" panel="fit" id="fit-title" className="lg:col-span-2">
+          <FitPanel key={manifest.id} controller={controller} manifest={manifest} ready={load.kind === "ready" && load.model === manifest.id} />
         </Section>
 
         <Section title="Edge server only" panel="decode" className="lg:col-span-2">

@@ -14,7 +14,7 @@
  * - A failed step (backend, model list, model files, weights, a rate level's units, an input) is a sentence and a
  *   retry of that step, without a reload.
  */
-import type { InputSpec } from "@/lib/models/manifest";
+import type { InputSpec, SplitPoint } from "@/lib/models/manifest";
 import type { InitResult, Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
 import type { DecodeResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunResult } from "@/lib/worker/playground-protocol";
 import {
@@ -226,6 +226,44 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   decode = (bytes: Uint8Array): Promise<Outcome<DecodeResult>> => {
     if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
     return this.worker.call("decode-bitstream", { bytes });
+  };
+
+  /** A request for a panel of the page (the layer list, a fit, a unit file): its answer goes to the caller alone. */
+  request = <K extends RequestType>(type: K, params: ParamsOf<K>, onProgress?: (p: Progress) => void): Promise<Outcome<ResultOf<K>>> => {
+    if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
+    return this.worker.call(type, params, onProgress);
+  };
+
+  /**
+   * A split point made in the page (a unit fitted or loaded in the worker, which lists it after the manifest's own at
+   * the same index) joins the current model's list and becomes the one shown.
+   */
+  addSplit = (split: SplitPoint): void => {
+    const files = this.state.files;
+    if (!files) return;
+    const splits = [...files.manifest.splits];
+    splits[split.index] = split;
+    this.set({ files: { ...files, manifest: { ...files.manifest, splits } } });
+    this.change({ split: split.id });
+  };
+
+  /** The pixels of every gallery image of the current model (files decoded once each): what a fit starts from. */
+  galleryPixels = async (): Promise<Uint8Array[]> => {
+    const files = this.state.files;
+    if (!files) return [];
+    return Promise.all(
+      files.samples.map((s) => {
+        if ("pixels" in s) return s.pixels;
+        const key = `${files.manifest.id}|${s.url}`;
+        let p = this.samplePixels.get(key);
+        if (!p) {
+          p = this.deps.readSample(s.url, files.manifest.input);
+          p.catch(() => this.samplePixels.delete(key));
+          this.samplePixels.set(key, p);
+        }
+        return p;
+      }),
+    );
   };
 
   // --- the machine ---
