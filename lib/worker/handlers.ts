@@ -8,7 +8,7 @@ import { runCodecRoundTrip, sumAndMse, validateDemoParams } from "./codec-demo";
 import { counters } from "./counters";
 import { Cancelled, LoadError, listModels, loadedModelIds, modelFiles } from "./model-store";
 import type { Progress } from "./playground-protocol";
-import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runLevels, StaleRun } from "./playground-run";
+import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runJpeg, runLevels, StaleRun } from "./playground-run";
 import type { ParamsOf, RequestType, ResultOf } from "./protocol";
 import { cancelFit, fit, FitCancelled, listCuts, loadUnit } from "./fit-run";
 
@@ -94,6 +94,11 @@ export const handlers: Handlers = {
   async "run-levels"(params) {
     await ensureBackend();
     return translated(() => runLevels(params));
+  },
+
+  async "jpeg-run"(params) {
+    await ensureBackend();
+    return translated(() => runJpeg(params));
   },
 
   async baselines(params) {

@@ -11,6 +11,8 @@ import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
 import type {
   BaselinesParams,
   BaselinesResult,
+  JpegRunParams,
+  JpegRunResult,
   DecodeParams,
   DecodeResult,
   LoadModelParams,
@@ -81,6 +83,7 @@ export interface Requests {
   run: { params: RunParams; result: RunResult };
   "run-levels": { params: RunLevelsParams; result: RunLevelsResult };
   baselines: { params: BaselinesParams; result: BaselinesResult };
+  "jpeg-run": { params: JpegRunParams; result: JpegRunResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
   cuts: { params: CutsParams; result: CutsResult };
