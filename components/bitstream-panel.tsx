@@ -18,13 +18,15 @@ function statsOf(r: RunResult, jpegBytes: number | null): Stat[] {
   return [
     {
       label: "Bitstream size",
+      term: "bitstream",
       value: `${formatInt(bytes)} bytes`,
-      note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of header and CRC`,
+      note: `${formatInt(r.payloadBytes)} bytes of rANS payload + ${bytes - r.payloadBytes} of framing (header and CRC)`,
       testId: "bitstream-bytes",
       raw: bytes,
     },
     {
       label: "Estimated bits",
+      term: "estimated-bits",
       value: formatFixed(r.estimatedBits, 1),
       note: `${formatFixed(r.estimatedBits / 8, 1)} bytes by the entropy model's −log₂ P`,
       testId: "estimated-bits",
@@ -32,6 +34,7 @@ function statsOf(r: RunResult, jpegBytes: number | null): Stat[] {
     },
     {
       label: "Symbols sent",
+      term: "symbols",
       value: formatInt(symbols),
       note: `${formatFixed((r.payloadBytes * 8) / symbols, 3)} bits per symbol after rANS`,
       testId: "symbols",

@@ -45,7 +45,7 @@ export function DecodePanel({ decode: decodeBytes }: { decode: DecodeFn | null }
   };
 
   const answer = (r: DecodeResult): { label: string; p: number } => r.top ?? { label: "nothing", p: 0 };
-  const names = (r: DecodeResult) => `${r.modelName}, ${r.split.label}, rate level ${r.rate.id} (${r.rate.label})`;
+  const names = (r: DecodeResult) => `${r.modelName}, ${r.split.label}, rate level ${r.rate.id}`;
   return (
     <div className="space-y-3">
       <label className="block text-sm font-medium" htmlFor="decode-bitstream">

@@ -4,6 +4,7 @@ import type { ModelManifest } from "@/lib/models/manifest";
 import type { BackendChoice, ViewSettings } from "@/lib/view/url-state";
 import type { ModelEntry } from "@/lib/worker/playground-protocol";
 import { formatFixed } from "./format";
+import { GlossaryTerm } from "./glossary-term";
 
 const field = "flex flex-col gap-1 text-sm";
 const control = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -48,7 +49,7 @@ export function PlaygroundControls({
       </div>
       <div className={field}>
         <label htmlFor="split-select" className="font-medium">
-          Split point
+          <GlossaryTerm term="split-point">Split point</GlossaryTerm>
         </label>
         <select id="split-select" className={control} value={split.id} onChange={(e) => onChange({ split: e.target.value })}>
           {manifest.splits.map((s) => (
@@ -60,7 +61,7 @@ export function PlaygroundControls({
       </div>
       <div className={field}>
         <label htmlFor="rate-level" className="font-medium">
-          Rate level
+          <GlossaryTerm term="rate-level">Rate level</GlossaryTerm>
         </label>
         <input
           id="rate-level"
@@ -70,7 +71,7 @@ export function PlaygroundControls({
           step={1}
           value={rateIndex}
           disabled={split.rates.length === 0}
-          aria-valuetext={rate ? `${rate.id}: ${rate.label}, step ${rate.step}` : "none"}
+          aria-valuetext={rate ? `${rate.id} (λ ${rate.lambda.toPrecision(3)}, step ${rate.step})` : "none"}
           onChange={(e) => onChange({ rate: split.rates[Number(e.target.value)]?.id })}
           onPointerDown={() => {
             onGesture(true);
@@ -82,13 +83,25 @@ export function PlaygroundControls({
           onBlur={() => onGesture(false)}
           className="accent-sky-600"
         />
-        <span className="flex justify-between text-xs text-zinc-600 dark:text-zinc-400">
+        {/* A level has one name everywhere on the page (its id, r0 = fewest bytes); λ and the step are its settings, shown beside it. */}
+        <span className="flex items-baseline justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-300">
           <span>fewest bytes</span>
-          <span data-testid="rate-label">{rate ? `${rate.id} · ${rate.label} · λ ${rate.lambda.toPrecision(3)}` : "no rate levels"}</span>
+          {rate ? (
+            <span className="text-center">
+              <span className="font-mono text-sm font-semibold text-zinc-900 dark:text-zinc-100" data-testid="rate-label">
+                {rate.id}
+              </span>{" "}
+              <span data-testid="rate-settings">
+                <GlossaryTerm term="lambda">λ</GlossaryTerm> {rate.lambda.toPrecision(3)}, <GlossaryTerm term="step">step</GlossaryTerm> {rate.step}
+              </span>
+            </span>
+          ) : (
+            <span data-testid="rate-label">no rate levels</span>
+          )}
           <span>best quality</span>
         </span>
       </div>
-      <div className={field}>
+      <div className={field} data-dev>
         <label htmlFor="backend-select" className="font-medium">
           Backend
         </label>

@@ -10,7 +10,9 @@ export function PlaygroundStatus({ state }: { state: Pick<PlaygroundState, "load
   const what = load.kind === "starting" ? "the model list" : (progress?.what ?? "the model");
   return (
     <>
-      <BackendStatus init={state.init} />
+      <div data-dev>
+        <BackendStatus init={state.init} />
+      </div>
       {loading ? (
         <div className="flex items-center gap-2 text-sm" aria-live="polite">
           <label htmlFor="model-progress">

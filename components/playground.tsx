@@ -1,6 +1,10 @@
 "use client";
 
-import { memo, useCallback, useDeferredValue, useMemo, type ReactNode } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { TermId } from "@/lib/teaching/glossary";
+import { LESSON, lessonStepOf } from "@/lib/teaching/lesson";
+import { runFacts } from "@/lib/teaching/run-facts";
+import { panelElementId, stageIndex, STAGES, type PanelId, type StageId } from "@/lib/teaching/stages";
 import { currentResult, type PlaygroundController, type PlaygroundState } from "@/lib/view/playground-controller";
 import type { ViewSettings } from "@/lib/view/url-state";
 import { detectionsAbove } from "@/lib/view/detections";
@@ -12,6 +16,11 @@ import { Credits } from "./credits";
 import { DecodePanel } from "./decode-panel";
 import { DetectionView } from "./detection-view";
 import { ErrorMessage } from "./error-message";
+import { GlossaryTerm } from "./glossary-term";
+import { LessonCard } from "./lesson-card";
+import { PipelineDiagram } from "./pipeline-diagram";
+import { StepThrough } from "./step-through";
+import { TeachBar, usePresentation } from "./teach-bar";
 import { FeatureGrid } from "./feature-grid";
 import { formatFixed, formatInt } from "./format";
 import { InputPanel, type InputChoice } from "./input-panel";
@@ -23,6 +32,7 @@ import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
+import { FitPanel } from "./fit-panel";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
 import { useLiveCurve } from "./use-live-curve";
@@ -45,12 +55,46 @@ function topClass(r: RunResult, which: "split" | "unsplit", classes: string[]): 
   return classes[topK(p.probs, 1)[0].index];
 }
 
-function Section({ title, id, children, className = "", status }: { title: string; id: string; children: ReactNode; className?: string; status?: ReactNode }) {
+function Section({
+  title,
+  panel,
+  id: titleId,
+  term,
+  highlighted,
+  children,
+  className = "",
+  status,
+}: {
+  title: string;
+  /** Its place on the page (a PanelId for the pipeline's panels): the diagram, the lesson and the step-through find it by this. */
+  panel?: PanelId | (string & {});
+  /** The heading's id; by default `<panel>-title`. */
+  id?: string;
+  term?: TermId;
+  highlighted?: boolean;
+  children: ReactNode;
+  className?: string;
+  status?: ReactNode;
+}) {
+  const id = titleId ?? `${panel}-title`;
   return (
-    <section aria-labelledby={id} className={`min-w-0 space-y-3 rounded-lg border border-zinc-200 p-4 dark:border-zinc-800 ${className}`}>
+    <section
+      id={panel ? `panel-${panel}` : undefined}
+      aria-labelledby={id}
+      tabIndex={-1}
+      data-panel={panel}
+      data-highlight={highlighted ? "true" : undefined}
+      className={`min-w-0 scroll-mt-4 space-y-3 rounded-lg border p-4 focus:outline-2 focus:outline-sky-600 ${highlighted ? "border-amber-400 ring-4 ring-amber-400" : "border-zinc-200 dark:border-zinc-800"} ${className}`}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h2 id={id} className="text-base font-semibold">
-          {title}
+        <h2 className="text-base font-semibold">
+          {term ? (
+            <GlossaryTerm term={term}>
+              <span id={id}>{title}</span>
+            </GlossaryTerm>
+          ) : (
+            <span id={id}>{title}</span>
+          )}
         </h2>
         {status}
       </div>
@@ -135,15 +179,66 @@ function PlaygroundView({
   const busy = running ? <RunningNote firstRun={running.firstRun} /> : null;
   const waiting = <p className="text-sm text-zinc-600 dark:text-zinc-400">Waiting for the first run…</p>;
 
+  // Teaching: the diagram draws the shown run, the step-through and the lesson the current one.
+  const shownFacts = useMemo(() => (shown ? runFacts(shown.run, manifest) : null), [shown, manifest]);
+  const currentFacts = useMemo(() => (current ? runFacts(current.run, manifest) : null), [current, manifest]);
+  const present = settings.present === "1";
+  const lessonStep = lessonStepOf(settings.lesson);
+  const lesson = lessonStep !== null ? LESSON[lessonStep - 1] : null;
+  const lessonContext = lesson && files.rd && lesson.view.model === manifest.id ? { manifest, rd: files.rd, run: currentFacts } : null;
+  const [stepper, setStepper] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState(1);
+  const activeStage = stepper !== null ? STAGES[stepper].id : (lesson?.stage ?? null);
+  const pointedPanel: PanelId | null = stepper !== null ? STAGES[stepper].panel : (lesson?.panel ?? null);
+  const lit = (p: PanelId) => pointedPanel === p;
+  const goLesson = useCallback(
+    (n: number) => {
+      const step = LESSON[n - 1];
+      if (step) controller.change({ ...step.view, lesson: String(n) });
+    },
+    [controller],
+  );
+  const openStage = useCallback((id: StageId) => showPanel(STAGES[stageIndex(id)].panel), []);
+  const onStage = useCallback((i: number) => setStepper(Math.max(0, Math.min(STAGES.length - 1, i))), []);
+
+  // A lesson step brings its panel into view (not on a projector's one-screen layout, which stays put).
+  useEffect(() => {
+    if (lesson && !present) showPanel(lesson.panel);
+  }, [lesson, present]);
+  usePresentation(present, {
+    rate: (delta) => {
+      const next = split.rates[Math.max(0, Math.min(split.rates.length - 1, rateIndex + delta))];
+      if (next && next.id !== settings.rate) controller.change({ rate: next.id });
+    },
+    lesson: (delta) => goLesson(Math.max(1, Math.min(LESSON.length, (lessonStep ?? 0) + delta))),
+  });
+
   return (
-    <div className="space-y-6">
-      <PlaygroundControls models={models} manifest={manifest} settings={settings} onChange={controller.change} onGesture={onGesture} />
-      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+    <div className="flex flex-col gap-6" data-playground={present ? "present" : "normal"}>
+      <TeachBar
+        lessonOpen={lesson !== null}
+        onLesson={() => (lesson ? controller.change({ lesson: "" }) : goLesson(1))}
+        stepperOpen={stepper !== null}
+        onStepper={() => {
+          setPlaying(false);
+          setStepper(stepper === null ? 0 : null);
+        }}
+        present={present}
+        onPresent={() => controller.change({ present: present ? "" : "1" })}
+      />
+      {/* One short line for screen readers when a result arrives; the panels stay quiet. */}
+      <ResultAnnouncement run={current?.run ?? null} manifest={manifest} />
+      <div data-block="controls">
+        <PlaygroundControls models={models} manifest={manifest} settings={settings} onChange={controller.change} onGesture={onGesture} />
+      </div>
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2" data-block="status">
         <PlaygroundStatus state={state} />
         {busy}
         {current ? (
           <span
             className="text-xs text-zinc-600 dark:text-zinc-400"
+            data-dev
             data-testid="live"
             data-split={split.id}
             data-rate={rate?.id}
@@ -164,20 +259,32 @@ function PlaygroundView({
           </span>
         ) : null}
       </div>
-      {state.notices.map((n) => (
-        <p key={n} role="status" className="text-sm text-amber-700 dark:text-amber-400" data-testid="notice">
-          {n}
-        </p>
-      ))}
-      {load.kind === "failed" ? <ErrorMessage message={load.message} onRetry={controller.retry} /> : null}
-      {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
+      {state.notices.length || load.kind === "failed" || problem ? (
+        <div className="space-y-2" data-block="notices">
+          {state.notices.map((n) => (
+            <p key={n} role="status" className="text-sm text-amber-700 dark:text-amber-400" data-testid="notice">
+              {n}
+            </p>
+          ))}
+          {load.kind === "failed" ? <ErrorMessage message={load.message} onRetry={controller.retry} /> : null}
+          {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
+        </div>
+      ) : null}
+      {lessonStep !== null ? <LessonCard step={lessonStep} context={lessonContext} onGo={goLesson} onClose={() => controller.change({ lesson: "" })} /> : null}
+      <div className={dim(shown)} data-block="diagram">
+        <PipelineDiagram facts={shownFacts} active={activeStage} onOpen={openStage} />
+      </div>
+      {stepper !== null ? (
+        <StepThrough facts={currentFacts} stage={stepper} onStage={onStage} playing={playing} onPlaying={setPlaying} speed={speed} onSpeed={setSpeed} />
+      ) : null}
 
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
-        <Section title="Input" id="input-title" className="lg:col-span-2">
+      {/* The panels in pipeline order: input, head output, latent symbols, bitstream, reconstruction, prediction, RD. */}
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" data-block="panels">
+        <Section title="Input" panel="input" term="input" highlighted={lit("input")}>
           <GalleryAndUploads manifest={manifest} samples={files.samples} choice={choice} onChoose={onChoose} />
           <PhotoHint state={state} manifest={manifest} onSwitch={(model) => controller.change({ model })} />
         </Section>
-        <Section title="What the model sees" id="seen-title">
+        <Section title="What the model sees" panel="seen" highlighted={lit("seen")}>
           {input && input.model === manifest.id ? (
             <div className="flex items-center gap-3">
               <PixelImage
@@ -194,13 +301,37 @@ function PlaygroundView({
               </p>
             </div>
           ) : null}
-          <h3 className="pt-2 text-sm font-semibold">Where the split sits</h3>
+          <h3 className="pt-2 text-sm font-semibold">
+            Where the <GlossaryTerm term="split-point">split</GlossaryTerm> sits
+          </h3>
           <SplitShare manifest={manifest} split={splitIndex} rate={Math.max(0, rateIndex)} />
         </Section>
-      </div>
 
-      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-        <Section title="Bitstream" id="bitstream-title" status={busy}>
+        <Section title="Feature maps at the split" panel="features" term="head" highlighted={lit("features")} status={busy}>
+          {details ? (
+            <div className={`space-y-3 ${dim(details)}`}>
+              {details.features.map((f, i) => {
+                const t = manifest.splits[details.run.split].tensors[i];
+                return <FeatureGrid key={i} tensor={f} title={t?.label ?? t?.node ?? `tensor ${i}`} detail={t?.label ? t.node : undefined} />;
+              })}
+            </div>
+          ) : (
+            waiting
+          )}
+        </Section>
+        <Section title="Latent symbols" panel="latent" term="symbols" highlighted={lit("latent")}>
+          {details ? (
+            <div className={`space-y-3 ${dim(details)}`}>
+              {details.run.latents.map((latent, i) => (
+                <LatentView key={i} latent={latent} step={manifest.splits[details.run.split].rates[details.run.rate].step} />
+              ))}
+            </div>
+          ) : (
+            waiting
+          )}
+        </Section>
+
+        <Section title="Bitstream" panel="bitstream" term="bitstream" highlighted={lit("bitstream")} status={busy}>
           {shown ? (
             <div className={dim(shown)}>
               <BitstreamPanel
@@ -223,7 +354,22 @@ function PlaygroundView({
             waiting
           )}
         </Section>
-        <Section title="Prediction" id="prediction-title" status={busy}>
+        <Section title="Reconstruction" panel="reconstruction" term="distortion" highlighted={lit("reconstruction")}>
+          {details ? (
+            <div className={dim(details)}>
+              <ReconstructionView
+                original={details.features[0]}
+                decoded={details.run.reconstruction}
+                mse={details.run.featureMse}
+                psnr={details.run.featurePsnr}
+              />
+            </div>
+          ) : (
+            waiting
+          )}
+        </Section>
+
+        <Section title="Prediction" panel="prediction" term="prediction" highlighted={lit("prediction")} status={busy}>
           {!shown ? (
             waiting
           ) : (
@@ -250,74 +396,60 @@ function PlaygroundView({
             </div>
           )}
         </Section>
+        <Section title="Rate-distortion" panel="rd" term="rd-curve" highlighted={lit("rd")}>
+          {files.rd && rate ? (
+            <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} liveCurve={liveCurve} />
+          ) : (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{files.rdProblem}</p>
+          )}
+        </Section>
+
+        <Section title="Compare" panel="compare" id="compare-title" className="lg:col-span-2">
+          <ComparePanel
+            key={manifest.id}
+            manifest={manifest}
+            pixels={input && input.model === manifest.id ? input.pixels : null}
+            split={settings.split}
+            jpegQuality={shown?.run.jpegQuality ?? null}
+            runSetting={controller.runSetting}
+            runJpeg={controller.runJpeg}
+          />
+        </Section>
+
+        <Section title="Link budget" panel="link-budget" id="link-budget-title" className="lg:col-span-2">
+          <LinkBudgetPanel
+            manifest={manifest}
+            rd={files.rd}
+            curves={state.curves}
+            rateIndex={Math.max(0, rateIndex)}
+            pixels={input && input.model === manifest.id ? input.pixels : null}
+            jpegQuality={shown?.run.jpegQuality ?? null}
+            runJpeg={controller.runJpeg}
+            onRunEverySplit={controller.runEverySplit}
+            running={state.curvesRunning !== null}
+          />
+        </Section>
+
+        <Section title="Fit a unit at any layer" panel="fit" id="fit-title" className="lg:col-span-2">
+          <FitPanel key={manifest.id} controller={controller} manifest={manifest} ready={load.kind === "ready" && load.model === manifest.id} />
+        </Section>
+
+        <Section title="Edge server only" panel="decode" className="lg:col-span-2">
+          <DecodePanel decode={state.init ? controller.decode : null} />
+        </Section>
+
+        <Section title="Credits" panel="credits" className="lg:col-span-2">
+          <Credits manifest={manifest} />
+        </Section>
       </div>
-
-      <Section title="Rate-distortion" id="rd-title">
-        {files.rd && rate ? (
-          <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} liveCurve={liveCurve} />
-        ) : (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">{files.rdProblem}</p>
-        )}
-      </Section>
-
-      {/* Issue 13, tools: the result announced, two settings compared, the link budget. */}
-      <ResultAnnouncement run={current?.run ?? null} manifest={manifest} />
-      <Section title="Compare" id="compare-title">
-        <ComparePanel
-          key={manifest.id}
-          manifest={manifest}
-          pixels={input && input.model === manifest.id ? input.pixels : null}
-          split={settings.split}
-          jpegQuality={shown?.run.jpegQuality ?? null}
-          runSetting={controller.runSetting}
-          runJpeg={controller.runJpeg}
-        />
-      </Section>
-      <Section title="Link budget" id="link-budget-title">
-        <LinkBudgetPanel
-          manifest={manifest}
-          rd={files.rd}
-          curves={state.curves}
-          rateIndex={Math.max(0, rateIndex)}
-          pixels={input && input.model === manifest.id ? input.pixels : null}
-          jpegQuality={shown?.run.jpegQuality ?? null}
-          runJpeg={controller.runJpeg}
-          onRunEverySplit={controller.runEverySplit}
-          running={state.curvesRunning !== null}
-        />
-      </Section>
-
-      {details ? (
-        <div className={`grid grid-cols-1 gap-4 lg:grid-cols-2 ${dim(details)}`}>
-          <Section title="Feature maps at the split" id="features-title" status={busy}>
-            {details.features.map((f, i) => {
-              const t = manifest.splits[details.run.split].tensors[i];
-              return <FeatureGrid key={i} tensor={f} title={t?.label ?? t?.node ?? `tensor ${i}`} detail={t?.label ? t.node : undefined} />;
-            })}
-          </Section>
-          <Section title="Latent symbols" id="latent-title">
-            {details.run.latents.map((latent, i) => (
-              <LatentView key={i} latent={latent} step={manifest.splits[details.run.split].rates[details.run.rate].step} />
-            ))}
-          </Section>
-          <Section title="Reconstruction" id="reconstruction-title" className="lg:col-span-2">
-            <ReconstructionView
-              original={details.features[0]}
-              decoded={details.run.reconstruction}
-              mse={details.run.featureMse}
-              psnr={details.run.featurePsnr}
-            />
-          </Section>
-        </div>
-      ) : null}
-
-      <Section title="Edge server only" id="decode-title">
-        <DecodePanel decode={state.init ? controller.decode : null} />
-      </Section>
-
-      <Section title="Credits" id="credits-title">
-        <Credits manifest={manifest} />
-      </Section>
     </div>
   );
+}
+
+/** Brings a panel into view and moves the keyboard focus to it. */
+function showPanel(panel: PanelId): void {
+  const el = document.getElementById(panelElementId(panel));
+  if (!el) return;
+  el.scrollIntoView({ block: "start" });
+  el.focus({ preventScroll: true });
 }

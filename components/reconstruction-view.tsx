@@ -5,6 +5,7 @@ import { minMax, viridisGradient } from "@/lib/view/colormap";
 import type { PlainTensor } from "@/lib/worker/playground-protocol";
 import { ChannelCanvas, ColorLegend } from "./channel-canvas";
 import { formatFixed } from "./format";
+import { GlossaryTerm } from "./glossary-term";
 
 const SHOWN = 8;
 
@@ -51,13 +52,17 @@ export function ReconstructionView({
     <div className="space-y-3">
       <dl className="flex flex-wrap gap-6 text-sm">
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{names.mse}</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            <GlossaryTerm term="feature-mse">{names.mse}</GlossaryTerm>
+          </dt>
           <dd className="font-mono" data-testid="feature-mse" data-value={mse}>
             {mse.toExponential(3)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">PSNR</dt>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            <GlossaryTerm term="psnr">PSNR</GlossaryTerm>
+          </dt>
           <dd className="font-mono" data-testid="feature-psnr" data-value={psnr}>
             {Number.isFinite(psnr) ? `${formatFixed(psnr, 2)} dB` : "∞ (exact)"}
           </dd>

@@ -40,7 +40,7 @@ export function TimingBar({ ms, backend, reused, coldStart, measuredCold }: Pick
           </li>
         ))}
       </ul>
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-dev>
         Split pipeline {formatFixed(total, 1)} ms; the unsplit model {formatFixed(ms.unsplit, 1)} ms ({backend}, one image, measured in the worker).
         {reused.head || reused.unsplit
           ? " The head and the unsplit model ran once for this input: a rate level does not change them, so their times are from then."

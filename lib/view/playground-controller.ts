@@ -14,7 +14,7 @@
  * - A failed step (backend, model list, model files, weights, a rate level's units, an input) is a sentence and a
  *   retry of that step, without a reload.
  */
-import type { InputSpec } from "@/lib/models/manifest";
+import type { InputSpec, SplitPoint } from "@/lib/models/manifest";
 import type { InitResult, Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
 import type { DecodeResult, JpegRunResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunLevelsResult, RunResult } from "@/lib/worker/playground-protocol";
 import {
@@ -23,6 +23,8 @@ import {
   resolveBackend,
   resolveModel,
   resolveSettings,
+  settingsToSearch,
+  PAGE_ONLY_KEYS,
   type BackendChoice,
   type RequestedSettings,
   type ViewSettings,
@@ -204,11 +206,21 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const settings = this.state.settings;
     if (!settings) return;
     const next = { ...settings, ...c };
-    if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: "", rate: "", sample: "" });
-    // Another split has other rate levels, unless the change names one of them too (a point of its curve).
-    if (c.split !== undefined && c.split !== settings.split && c.rate === undefined) next.rate = "";
+    // Another model or split resets what depends on it, unless the change names it too (a lesson step does).
+    if (c.model !== undefined && c.model !== settings.model) Object.assign(next, { split: c.split ?? "", rate: c.rate ?? "", sample: c.sample ?? "" });
+    if (c.split !== undefined && c.split !== settings.split) next.rate = c.rate ?? "";
+    if ((Object.keys(c) as (keyof ViewSettings)[]).every((k) => PAGE_ONLY_KEYS.includes(k))) return this.changePageOnly(next);
     this.apply(withoutEmpty(next), "push");
   };
+
+  /** A lesson step or the presentation flag alone: a new address and history entry, nothing to compute. */
+  private changePageOnly(next: ViewSettings): void {
+    const settings = withoutEmpty(next) as ViewSettings;
+    if (settingsToSearch(settings) === settingsToSearch(this.state.settings!)) return;
+    this.requested = settings;
+    this.write(settings, "push");
+    this.set({ settings, notices: [] });
+  }
 
   /** A drag of the rate slider (or a held key) begins: its steps make one history entry. */
   beginGesture = (): void => {
@@ -277,6 +289,44 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   decode = (bytes: Uint8Array): Promise<Outcome<DecodeResult>> => {
     if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
     return this.worker.call("decode-bitstream", { bytes });
+  };
+
+  /** A request for a panel of the page (the layer list, a fit, a unit file): its answer goes to the caller alone. */
+  request = <K extends RequestType>(type: K, params: ParamsOf<K>, onProgress?: (p: Progress) => void): Promise<Outcome<ResultOf<K>>> => {
+    if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
+    return this.worker.call(type, params, onProgress);
+  };
+
+  /**
+   * A split point made in the page (a unit fitted or loaded in the worker, which lists it after the manifest's own at
+   * the same index) joins the current model's list and becomes the one shown.
+   */
+  addSplit = (split: SplitPoint): void => {
+    const files = this.state.files;
+    if (!files) return;
+    const splits = [...files.manifest.splits];
+    splits[split.index] = split;
+    this.set({ files: { ...files, manifest: { ...files.manifest, splits } } });
+    this.change({ split: split.id });
+  };
+
+  /** The pixels of every gallery image of the current model (files decoded once each): what a fit starts from. */
+  galleryPixels = async (): Promise<Uint8Array[]> => {
+    const files = this.state.files;
+    if (!files) return [];
+    return Promise.all(
+      files.samples.map((s) => {
+        if ("pixels" in s) return s.pixels;
+        const key = `${files.manifest.id}|${s.url}`;
+        let p = this.samplePixels.get(key);
+        if (!p) {
+          p = this.deps.readSample(s.url, files.manifest.input);
+          p.catch(() => this.samplePixels.delete(key));
+          this.samplePixels.set(key, p);
+        }
+        return p;
+      }),
+    );
   };
 
   // --- the machine ---

@@ -4,6 +4,7 @@
  */
 import type { ModelManifest } from "@/lib/models/manifest";
 import { isBackendName, type BackendName } from "@/lib/tf/browser-backend";
+import { LESSON, lessonStepOf } from "@/lib/teaching/lesson";
 
 export type BackendChoice = BackendName | "auto";
 
@@ -14,14 +15,24 @@ export interface ViewSettings {
   /** A sample id, or "upload" / "draw" for inputs that only live in this tab. */
   sample: string;
   backend: BackendChoice;
+  /** The lesson step shown (1-based, lib/teaching/lesson.ts), if a lesson is open. */
+  lesson?: string;
+  /** "1": presentation mode (large type, one screen). */
+  present?: string;
 }
 
 /** What the address asks for: each field as written (non-empty), still to be checked against what exists. */
 export type RequestedSettings = Partial<Record<keyof ViewSettings, string>>;
 
-const KEYS = ["model", "split", "rate", "sample", "backend"] as const;
+const KEYS = ["model", "split", "rate", "sample", "backend", "lesson", "present"] as const;
 
-/** Reads whatever the query string has; resolveSettings checks it and says what it had to replace. */
+/** Fields that only change how the page looks, not what the worker computes. */
+export const PAGE_ONLY_KEYS: readonly (keyof ViewSettings)[] = ["lesson", "present"];
+
+/**
+ * Reads whatever the query string has; resolveSettings checks it and says what it had to replace. A lesson step
+ * (`?lesson=3`) brings its own view: the model, split point, rate level and sample the address does not name.
+ */
 export function readSettings(search: string): RequestedSettings {
   const q = new URLSearchParams(search);
   const out: RequestedSettings = {};
@@ -29,7 +40,28 @@ export function readSettings(search: string): RequestedSettings {
     const v = q.get(key);
     if (v) out[key] = v;
   }
+  const step = lessonStepOf(out.lesson);
+  if (step !== null) {
+    const view = LESSON[step - 1].view;
+    out.model ??= view.model;
+    if (out.model === view.model) {
+      out.split ??= view.split;
+      if (out.split === view.split) out.rate ??= view.rate;
+      out.sample ??= view.sample;
+    }
+  }
   return out;
+}
+
+/** The lesson step and presentation flag the address asks for, with a notice for a step that does not exist. */
+function resolvePageFlags(req: RequestedSettings): { flags: Pick<ViewSettings, "lesson" | "present">; notice: string | null } {
+  const flags: Pick<ViewSettings, "lesson" | "present"> = {};
+  if (req.present === "1") flags.present = "1";
+  if (req.lesson === undefined) return { flags, notice: null };
+  const step = lessonStepOf(req.lesson);
+  if (step === null) return { flags, notice: `The address asks for lesson step "${req.lesson}"; the lesson has steps 1 to ${LESSON.length}.` };
+  flags.lesson = String(step);
+  return { flags, notice: null };
 }
 
 /** The backend the address asks for, or "auto" with a notice when it names none that exists. */
@@ -93,7 +125,9 @@ export function resolveSettings(
   }
   const { backend, notice } = resolveBackend(req);
   if (notice) notices.push(notice);
-  return { settings: { model: manifest.id, split: split.id, rate: rate?.id ?? "", sample, backend }, notices };
+  const page = resolvePageFlags(req);
+  if (page.notice) notices.push(page.notice);
+  return { settings: { model: manifest.id, split: split.id, rate: rate?.id ?? "", sample, backend, ...page.flags }, notices };
 }
 
 /** The address of a request: its fields in a fixed order, the automatic backend left out. */

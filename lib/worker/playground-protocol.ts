@@ -12,6 +12,7 @@ import type { SymbolHistogram } from "@/lib/view/histogram";
 import type { Sample } from "@/lib/view/samples";
 import type { StageTimes } from "@/lib/pipeline/run";
 import type { WorkerCounters } from "./counters";
+import type { FitProgressView } from "./fit-protocol";
 
 export type { WorkerCounters };
 
@@ -22,8 +23,10 @@ export interface PlainTensor {
 }
 
 export interface Progress {
-  /** The step under way: the model description, the weights download, building the model in tfjs. */
-  phase: "manifest" | "weights" | "build";
+  /** The step under way: the model description, the weights download, building the model in tfjs; or a fit's. */
+  phase: "manifest" | "weights" | "build" | "fit";
+  /** A fit's progress (phase "fit"). */
+  fit?: FitProgressView;
   /** The step in words ("the backbone weights"). */
   what: string;
   /** 0..1 where it can be measured (bytes downloaded), null where it cannot. */

@@ -19,6 +19,7 @@ import type { LoadedRate } from "@/lib/pipeline/units";
 import { candidateDetections, shownDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
 import { counters, snapshot } from "./counters";
+import { fittedById } from "./fitted-units";
 import { manifestByIndex, ModelSlot, type LoadedModel } from "./model-store";
 import type { EntropyTables } from "@/lib/codec";
 import {
@@ -377,13 +378,22 @@ export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
   const { header } = readContainer(bytes);
   const manifest = await manifestByIndex(header.model);
   if (!manifest) throw new BitstreamError("unknown-id", `no model has index ${header.model}`);
-  const found = findRate(manifest, header.split, header.rate);
+  // A fitted unit's stream names its unit by id (its split field is the cut's index): that unit, or a clear no.
+  const unit = header.unit === undefined ? undefined : fittedById(header.unit);
+  if (header.unit !== undefined) {
+    if (!unit) throw new BitstreamError("unknown-unit", `it was made with unit ${header.unit}, which this page has not fitted or loaded`);
+    if (unit.model !== manifest.id)
+      throw new BitstreamError("unknown-unit", `unit ${header.unit} belongs to model ${unit.model}, the stream names ${manifest.id}`);
+  }
+  const found = unit
+    ? unit.split.rates[header.rate] && { split: unit.split, rate: unit.split.rates[header.rate] }
+    : findRate(manifest, header.split, header.rate);
   if (!found) throw new BitstreamError("unknown-id", `model ${manifest.id} has no split ${header.split} with rate level ${header.rate}`);
 
   const model = await decodeSlot.use(manifest.id);
   const handle = await decodeSlot.hold(manifest.id);
   try {
-    const loaded = await handle.model.rate(header.split, header.rate);
+    const loaded = unit ? unit.rates[header.rate] : await handle.model.rate(header.split, header.rate);
     // The payload against its tables (throws a BitstreamError) before the backbone runs.
     decodeSymbols(bytes, () => ({ shapes: loaded.rate.units.map((u) => u.latentShape), tables: loaded.units.map((u) => u.tables) }));
     const server = await runServer(model.backbone, loaded, manifest.index, [bytes]);

@@ -27,6 +27,7 @@ import type {
   RunParams,
   RunResult,
 } from "./playground-protocol";
+import type { CutsParams, CutsResult, FitParams, FittedResult, LoadUnitParams } from "./fit-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -85,6 +86,10 @@ export interface Requests {
   "jpeg-run": { params: JpegRunParams; result: JpegRunResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
+  cuts: { params: CutsParams; result: CutsResult };
+  fit: { params: FitParams; result: FittedResult };
+  "cancel-fit": { params: Record<string, never>; result: { cancelled: boolean } };
+  "load-unit": { params: LoadUnitParams; result: FittedResult };
 }
 
 export type RequestType = keyof Requests;

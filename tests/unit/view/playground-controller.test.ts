@@ -299,6 +299,33 @@ describe("the playground controller", () => {
     expect([...run.pixels]).toEqual([7, 7, 7, 7]);
     expect(run.features).toBe(true);
   });
+
+  it("a lesson step or the presentation flag changes the address without a run; a step's view changes model, split and level at once", async () => {
+    const t = setup("?model=digits");
+    await t.boot();
+    await t.answerRun();
+    t.history.length = 0;
+    t.c.change({ present: "1" });
+    t.c.change({ lesson: "2" });
+    expect(t.pending("run")).toHaveLength(0);
+    expect(t.history).toEqual([
+      { how: "push", search: "?model=digits&split=a&rate=r1&sample=s0&present=1" },
+      { how: "push", search: "?model=digits&split=a&rate=r1&sample=s0&lesson=2&present=1" },
+    ]);
+    // The same flags again: nothing.
+    t.c.change({ present: "1" });
+    expect(t.history).toHaveLength(2);
+    // A view that names split and rate together keeps both (a split change alone resets the rate).
+    t.c.change({ split: "b", rate: "r2", lesson: "3" });
+    expect(t.c.getState().settings).toMatchObject({ split: "b", rate: "r2", lesson: "3", present: "1" });
+    expect(t.pending("run")[0].params).toMatchObject({ split: 1, rate: 2 });
+    t.c.change({ model: "photos", split: "a", rate: "r0", sample: "p0" });
+    await t.answer("open-model", (p: { model: string }) => FILES[p.model]);
+    expect(t.c.getState().settings).toMatchObject({ model: "photos", split: "a", rate: "r0", sample: "p0" });
+    t.c.change({ lesson: "" });
+    expect(t.c.getState().settings?.lesson).toBeUndefined();
+    expect(t.history.at(-1)!.search).not.toContain("lesson");
+  });
 });
 
 describe("this input's RD curves", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ModelManifest } from "@/lib/models/manifest";
+import { LESSON } from "@/lib/teaching/lesson";
 import { readSettings, resolveModel, resolveSettings, settingsToSearch, type ViewSettings } from "@/lib/view/url-state";
 
 /** A manifest with just what settings need: splits with rate levels, a name. */
@@ -73,5 +74,25 @@ describe("resolving what the address asks for", () => {
     expect(resolveSettings({ sample: "draw" }, manifest(), samples, "upload").notices).toEqual([
       "This link was made with a drawing, which stays in the browser that made it; showing sample s0 (zero) instead.",
     ]);
+  });
+
+  it("opens a lesson step with its own view for whatever the address does not name, and keeps the presentation flag", () => {
+    const step = LESSON[2];
+    expect(readSettings("?lesson=3&present=1")).toEqual({ ...step.view, lesson: "3", present: "1" });
+    // What the address names wins; the step's split and level only apply to its own model and split.
+    expect(readSettings(`?lesson=3&split=other`)).toEqual({ model: step.view.model, split: "other", sample: step.view.sample, lesson: "3" });
+    expect(readSettings("?lesson=99")).toEqual({ lesson: "99" });
+    const s: ViewSettings = { model: "digits", split: "stage2", rate: "r3", sample: "test-7", backend: "wasm", lesson: "2", present: "1" };
+    expect(readSettings(settingsToSearch(s))).toEqual(s);
+  });
+
+  it("checks the lesson step and the presentation flag", () => {
+    const good = resolveSettings({ lesson: "2", present: "1" }, manifest(), samples, null);
+    expect(good.settings).toMatchObject({ lesson: "2", present: "1" });
+    expect(good.notices).toEqual([]);
+    const bad = resolveSettings({ lesson: "0", present: "yes" }, manifest(), samples, null);
+    expect(bad.settings.lesson).toBeUndefined();
+    expect(bad.settings.present).toBeUndefined();
+    expect(bad.notices).toEqual([`The address asks for lesson step "0"; the lesson has steps 1 to ${LESSON.length}.`]);
   });
 });
