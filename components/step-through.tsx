@@ -106,7 +106,7 @@ export function StepThrough({
         <>
           <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
             <FlowBox title="Enters" flow={s.enters(facts)} />
-            <span className="text-center text-zinc-500" aria-hidden>
+            <span className="text-center text-zinc-600 dark:text-zinc-400" aria-hidden>
               → {s.label} →
             </span>
             <FlowBox title="Leaves" flow={s.leaves(facts)} />
