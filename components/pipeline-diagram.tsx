@@ -26,7 +26,7 @@ export const PipelineDiagram = memo(function PipelineDiagram({
   onOpen: (stage: StageId) => void;
 }) {
   return (
-    <nav aria-label="Pipeline" data-testid="pipeline" data-block="diagram">
+    <nav aria-label="Pipeline" data-testid="pipeline">
       <ol className="flex flex-wrap items-stretch gap-y-2 text-xs">
         {STAGES.map((s, i) => {
           const t = facts ? s.time(facts) : null;

@@ -262,7 +262,15 @@ function PlaygroundView({
           {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
         </div>
       ) : null}
-      {lessonStep !== null ? <LessonCard step={lessonStep} context={lessonContext} onGo={goLesson} onClose={() => controller.change({ lesson: "" })} /> : null}
+      {lessonStep !== null ? (
+        <LessonCard
+          step={lessonStep}
+          context={lessonContext}
+          unavailable={lesson?.view.model === manifest.id && !files.rd ? (files.rdProblem ?? "it is missing.") : null}
+          onGo={goLesson}
+          onClose={() => controller.change({ lesson: "" })}
+        />
+      ) : null}
       <div className={dim(shown)} data-block="diagram">
         <PipelineDiagram facts={shownFacts} active={activeStage} onOpen={openStage} />
       </div>

@@ -3,7 +3,6 @@
 import { useEffect } from "react";
 import { STAGES, type Flow } from "@/lib/teaching/stages";
 import type { RunFacts } from "@/lib/teaching/run-facts";
-import { ms } from "@/lib/teaching/format";
 import { TermText } from "./glossary-term";
 
 /** Seconds per stage while playing. */
@@ -61,7 +60,6 @@ export function StepThrough({
     return () => clearTimeout(t);
   }, [playing, stage, speed, onStage, onPlaying]);
   const s = STAGES[stage];
-  const time = facts ? s.time(facts) : null;
   return (
     <section
       aria-labelledby="step-through-title"
@@ -113,11 +111,10 @@ export function StepThrough({
           </div>
           <p className="text-sm" aria-live="polite">
             <TermText text={s.explain(facts)} />
-            {time !== null ? <span className="text-zinc-600 dark:text-zinc-300"> (measured: {ms(time)})</span> : null}
           </p>
         </>
       ) : (
-        <p className="text-sm text-zinc-600">Waiting for this setting&apos;s run…</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-300">Waiting for this setting&apos;s run…</p>
       )}
     </section>
   );
