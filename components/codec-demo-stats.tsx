@@ -53,7 +53,7 @@ export function CodecDemoStats({ result }: { result: CodecDemoResult }) {
     <div>
       <StatList stats={statsOf(result)} />
       <HexBytes bytes={result.bitstream} />
-      <p className="mt-2 text-xs text-zinc-500 dark:text-zinc-400">
+      <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
         Encode {formatFixed(t.encode, 1)} ms, decode {formatFixed(t.decode, 1)} ms, tfjs {formatFixed(t.tf, 1)} ms.
       </p>
     </div>

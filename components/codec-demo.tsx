@@ -85,7 +85,7 @@ export function CodecDemo() {
       {demo.kind === "error" ? <ErrorMessage message={demo.message} /> : null}
       {demo.kind === "done" ? <CodecDemoStats result={demo.result} /> : null}
       {demo.kind === "waiting" || demo.kind === "running" ? (
-        <p className="text-sm text-zinc-500" aria-live="polite">
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
           {demo.kind === "waiting" ? "Starting the worker…" : "Encoding and decoding…"}
         </p>
       ) : null}

@@ -62,7 +62,9 @@ export function DecodePanel({ decode: decodeBytes }: { decode: DecodeFn | null }
           e.currentTarget.value = "";
         }}
       />
-      <p className="text-xs text-zinc-500">Runs only the server side (rANS decoder, BU decoder, tail) on the bytes of a downloaded .bin file.</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        Runs only the server side (rANS decoder, BU decoder, tail) on the bytes of a downloaded .bin file.
+      </p>
       {state.kind === "busy" ? (
         <p className="text-sm" aria-live="polite">
           Decoding {state.name}…
@@ -78,7 +80,7 @@ export function DecodePanel({ decode: decodeBytes }: { decode: DecodeFn | null }
             </strong>{" "}
             ({formatFixed(answer(state.r).p * 100, 1)} %{state.r.detections > 1 ? `, and ${state.r.detections - 1} more detections` : ""}).
           </p>
-          <p className="mt-1 text-xs text-zinc-500">
+          <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
             rANS decode {formatFixed(state.r.ms.entropyDecode, 1)} ms, BU decoder {formatFixed(state.r.ms.buDecoder, 1)} ms, tail{" "}
             {formatFixed(state.r.ms.tail, 1)} ms.
           </p>

@@ -50,7 +50,7 @@ function Boxes({
   const labels = placeLabels(scaled, width, height);
   return (
     <figure className="min-w-0 flex-1 space-y-1" data-testid={testId} data-value={detections[0] ? name(detections[0]) : "none"} data-count={detections.length}>
-      <figcaption className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{title}</figcaption>
+      <figcaption className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{title}</figcaption>
       <div ref={box} className="relative" style={{ width: SIZE, maxWidth: "100%" }}>
         <PixelImage
           pixels={pixels}
@@ -83,8 +83,8 @@ function Boxes({
             <span className="font-mono">{formatFixed(d.score * 100, 0)} %</span>
           </li>
         ))}
-        {detections.length > 5 ? <li className="text-zinc-500">and {detections.length - 5} more</li> : null}
-        {detections.length === 0 ? <li className="text-zinc-500">nothing above the score threshold</li> : null}
+        {detections.length > 5 ? <li className="text-zinc-600 dark:text-zinc-400">and {detections.length - 5} more</li> : null}
+        {detections.length === 0 ? <li className="text-zinc-600 dark:text-zinc-400">nothing above the score threshold</li> : null}
       </ol>
     </figure>
   );
@@ -100,7 +100,10 @@ export function DetectionView({
   classes,
   pixels,
   input,
+  splitTitle = "Split model (decoded bitstream)",
 }: {
+  /** What produced `split` (a comparison also shows the whole model on a decoded JPEG). */
+  splitTitle?: string;
   /** Candidates above the lowest offered threshold, best first. */
   split: Detection[];
   unsplit: Detection[];
@@ -141,7 +144,7 @@ export function DetectionView({
         </span>
       </p>
       <div className="flex flex-col gap-4 sm:flex-row">
-        <Boxes title="Split model (decoded bitstream)" detections={shownSplit} classes={classes} pixels={pixels} input={input} testId="split-prediction" />
+        <Boxes title={splitTitle} detections={shownSplit} classes={classes} pixels={pixels} input={input} testId="split-prediction" />
         <Boxes title="Unsplit model" detections={shownUnsplit} classes={classes} pixels={pixels} input={input} testId="unsplit-prediction" />
       </div>
     </div>

@@ -38,11 +38,15 @@ export function DrawPad({ onDrawn, onClear }: { onDrawn: (canvas: HTMLCanvasElem
 
   return (
     <div className="space-y-2">
+      <p id="draw-pad-needs" className="max-w-[168px] text-xs text-zinc-600 dark:text-zinc-400">
+        Drawing needs a pointer (mouse, pen or touch); with a keyboard, pick a sample or upload a picture.
+      </p>
       <canvas
         ref={ref}
         width={SIZE}
         height={SIZE}
         aria-label="Draw pad: draw a digit with the mouse or a finger"
+        aria-describedby="draw-pad-needs"
         role="img"
         data-testid="draw-pad"
         className="block touch-none rounded-md border border-zinc-300 dark:border-zinc-700"

@@ -28,8 +28,8 @@ export const FeatureGrid = memo(function FeatureGrid({ tensor, title, detail }: 
     return (
       <figure className="space-y-2">
         <figcaption className="text-sm font-medium">
-          {title} <span className="font-normal text-zinc-500">(a vector of {c} values)</span>
-          {detail ? <span className="block font-mono text-xs font-normal text-zinc-500">{detail}</span> : null}
+          {title} <span className="font-normal text-zinc-600 dark:text-zinc-400">(a vector of {c} values)</span>
+          {detail ? <span className="block font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">{detail}</span> : null}
         </figcaption>
         <ChannelCanvas
           data={strip.data}
@@ -55,11 +55,11 @@ export const FeatureGrid = memo(function FeatureGrid({ tensor, title, detail }: 
     <figure className="space-y-2">
       <figcaption className="text-sm font-medium">
         {title}{" "}
-        <span className="font-normal text-zinc-500">
+        <span className="font-normal text-zinc-600 dark:text-zinc-400">
           ({h} × {w} × {c}
           {shown < c ? `, first ${shown} channels` : ""})
         </span>
-        {detail ? <span className="block font-mono text-xs font-normal text-zinc-500">{detail}</span> : null}
+        {detail ? <span className="block font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">{detail}</span> : null}
       </figcaption>
       <label htmlFor={checkboxId} className="flex items-center gap-1.5 text-xs">
         <input id={checkboxId} type="checkbox" checked={perChannel} onChange={(e) => setPerChannel(e.target.checked)} />
@@ -98,25 +98,25 @@ export const FeatureGrid = memo(function FeatureGrid({ tensor, title, detail }: 
           />
           <dl className="space-y-1 text-xs">
             <div>
-              <dt className="inline text-zinc-500">Channel </dt>
+              <dt className="inline text-zinc-600 dark:text-zinc-400">Channel </dt>
               <dd className="inline font-mono">{sel}</dd>
             </div>
             <div>
-              <dt className="inline text-zinc-500">min </dt>
+              <dt className="inline text-zinc-600 dark:text-zinc-400">min </dt>
               <dd className="inline font-mono">{selRange[0].toPrecision(4)}</dd>
             </div>
             <div>
-              <dt className="inline text-zinc-500">max </dt>
+              <dt className="inline text-zinc-600 dark:text-zinc-400">max </dt>
               <dd className="inline font-mono">{selRange[1].toPrecision(4)}</dd>
             </div>
             <div className="h-4">
-              <dt className="inline text-zinc-500">{hover ? `at (${hover.x}, ${hover.y}) ` : "point at a pixel"}</dt>
+              <dt className="inline text-zinc-600 dark:text-zinc-400">{hover ? `at (${hover.x}, ${hover.y}) ` : "point at a pixel"}</dt>
               <dd className="inline font-mono">{hover ? hover.v.toPrecision(4) : ""}</dd>
             </div>
           </dl>
         </div>
       ) : (
-        <p className="text-xs text-zinc-500">Click a channel to enlarge it.</p>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">Click a channel to enlarge it.</p>
       )}
     </figure>
   );

@@ -7,6 +7,7 @@ import type { Sample } from "@/lib/view/samples";
 import { DrawPad } from "./draw-pad";
 import { ErrorMessage } from "./error-message";
 import { PixelImage } from "./pixel-image";
+import { SampleRadios } from "./sample-radios";
 import { readDrawing, readImageFile, type ImageRead } from "./read-image-file";
 
 /**
@@ -90,27 +91,7 @@ export function InputPanel({
         <p className="mb-1 text-sm font-medium" id="gallery-label">
           Samples
         </p>
-        <div role="group" aria-labelledby="gallery-label" className="flex flex-wrap gap-1">
-          {samples.map((s) => {
-            const on = choice?.kind === "sample" && choice.id === s.id;
-            return (
-              <button
-                key={s.id}
-                type="button"
-                aria-pressed={on}
-                aria-label={`Sample ${s.id} (${s.label})`}
-                onClick={() => onChoose({ kind: "sample", id: s.id })}
-                className={`rounded-sm p-0.5 ${on ? "ring-2 ring-sky-500" : "ring-1 ring-zinc-200 dark:ring-zinc-800"}`}
-              >
-                {"pixels" in s ? (
-                  <PixelImage pixels={s.pixels} width={s.width} height={s.height} channels={s.channels} size={32} label={`digit ${s.label}`} />
-                ) : (
-                  <img src={s.url} alt={s.label} width={64} height={48} className="h-12 w-16 rounded-sm object-cover" />
-                )}
-              </button>
-            );
-          })}
-        </div>
+        <SampleRadios samples={samples} chosen={choice?.kind === "sample" ? choice.id : null} onChoose={(id) => onChoose({ kind: "sample", id })} />
       </div>
       <div className="flex flex-wrap gap-6">
         <div
@@ -139,7 +120,7 @@ export function InputPanel({
               e.currentTarget.value = "";
             }}
           />
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
             or drop a picture here (PNG, JPEG, WebP, GIF or BMP). It is resized to {spec.width} × {spec.height}:
           </p>
           <fieldset className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
@@ -148,7 +129,7 @@ export function InputPanel({
               <label key={f.value} className="flex items-center gap-1.5">
                 <input type="radio" name="upload-framing" value={f.value} checked={framing === f.value} onChange={() => chooseFraming(f.value)} />
                 {f.label}
-                <span className="text-xs text-zinc-500">({f.hint})</span>
+                <span className="text-xs text-zinc-600 dark:text-zinc-400">({f.hint})</span>
               </label>
             ))}
           </fieldset>

@@ -24,10 +24,10 @@ function Histogram({ h, channel }: { h: SymbolHistogram; channel: number }) {
         className="stroke-amber-600 dark:stroke-amber-400"
         points={h.pmf.map((p, b) => `${b * bw + bw / 2},${y(p)}`).join(" ")}
       />
-      <text x={0} y={H + 10} className="fill-zinc-500 text-[9px]">
+      <text x={0} y={H + 10} className="fill-zinc-600 dark:fill-zinc-400 text-[9px]">
         {h.lo}
       </text>
-      <text x={W} y={H + 10} textAnchor="end" className="fill-zinc-500 text-[9px]">
+      <text x={W} y={H + 10} textAnchor="end" className="fill-zinc-600 dark:fill-zinc-400 text-[9px]">
         {h.lo + h.counts.length - 1}
       </text>
     </svg>
@@ -52,7 +52,7 @@ export const LatentView = memo(function LatentView({ latent, step }: { latent: L
       <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
         {Array.from({ length: k }, (_, ch) => (
           <div key={ch} className="flex items-center gap-2" data-testid="latent-channel">
-            <span className="w-6 text-right font-mono text-xs text-zinc-500">{ch}</span>
+            <span className="w-6 text-right font-mono text-xs text-zinc-600 dark:text-zinc-400">{ch}</span>
             {h * w > 1 ? (
               <ChannelCanvas data={latent.shown} shape={[h, w, k]} channel={ch} lo={latent.lo} hi={latent.hi} size={48} label={`symbols of channel ${ch}`} />
             ) : (

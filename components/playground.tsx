@@ -32,8 +32,13 @@ import { PredictionView, topK } from "./prediction-view";
 import { RdChart } from "./rd-chart";
 import { ReconstructionView } from "./reconstruction-view";
 import { SplitShare } from "./split-share";
+import { FitPanel } from "./fit-panel";
 import { TimingBar } from "./timing-bar";
 import { usePlayground, type CustomChoice } from "./use-playground";
+import { useLiveCurve } from "./use-live-curve";
+import { ResultAnnouncement } from "./result-announcement";
+import { ComparePanel } from "./compare-panel";
+import { LinkBudgetPanel } from "./link-budget-panel";
 
 /** Dims a result that is no longer the current one, only after a moment: a quick run never flickers. */
 const STALE = "opacity-60 transition-opacity delay-300 duration-150";
@@ -122,7 +127,7 @@ export function Playground() {
     return load.kind === "failed" ? (
       <ErrorMessage message={load.message} onRetry={controller.retry} />
     ) : (
-      <p className="text-sm text-zinc-500" aria-live="polite">
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
         Loading the model list…
       </p>
     );
@@ -146,6 +151,7 @@ function PlaygroundView({
 }) {
   const { input, result, load, running, problem, custom } = state;
   const manifest = files.manifest;
+  const liveCurve = useLiveCurve(state, controller, manifest, settings.split);
   const current = currentResult(state);
   // The last result of this model stays on the page (dimmed after a moment) while the next one runs, so nothing
   // jumps or resets.
@@ -171,7 +177,7 @@ function PlaygroundView({
   const detection = manifest.task === "detection";
   const sample = choice.kind === "sample" ? files.samples.find((s) => s.id === choice.id) : undefined;
   const busy = running ? <RunningNote firstRun={running.firstRun} /> : null;
-  const waiting = <p className="text-sm text-zinc-500">Waiting for the first run…</p>;
+  const waiting = <p className="text-sm text-zinc-600 dark:text-zinc-400">Waiting for the first run…</p>;
 
   // Teaching: the diagram draws the shown run, the step-through and the lesson the current one.
   const shownFacts = useMemo(() => (shown ? runFacts(shown.run, manifest) : null), [shown, manifest]);
@@ -221,6 +227,8 @@ function PlaygroundView({
         present={present}
         onPresent={() => controller.change({ present: present ? "" : "1" })}
       />
+      {/* One short line for screen readers when a result arrives; the panels stay quiet. */}
+      <ResultAnnouncement run={current?.run ?? null} manifest={manifest} />
       <div data-block="controls">
         <PlaygroundControls models={models} manifest={manifest} settings={settings} onChange={controller.change} onGesture={onGesture} />
       </div>
@@ -229,7 +237,7 @@ function PlaygroundView({
         {busy}
         {current ? (
           <span
-            className="text-xs text-zinc-500"
+            className="text-xs text-zinc-600 dark:text-zinc-400"
             data-dev
             data-testid="live"
             data-split={split.id}
@@ -348,7 +356,7 @@ function PlaygroundView({
                   ? `detection agreement with the unsplit model (mAP@0.5) ${formatFixed((pre.map50 ?? pre.accuracy) * 100, 1)} %.`
                   : `accuracy ${formatFixed(pre.accuracy * 100, 2)} %, agreement with the unsplit model ${formatFixed(pre.agreement * 100, 2)} %.`}
               </p>
-              <p className="text-xs text-zinc-500">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">This image&apos;s own bitstream appears as soon as the model has loaded.</p>
             </div>
           ) : (
             waiting
@@ -398,10 +406,40 @@ function PlaygroundView({
         </Section>
         <Section title="Rate-distortion" panel="rd" term="rd-curve" highlighted={lit("rd")}>
           {files.rd && rate ? (
-            <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} />
+            <RdChart rd={files.rd} split={chart.split} rate={chart.rate} live={chart.live} task={manifest.task} liveCurve={liveCurve} />
           ) : (
-            <p className="text-sm text-zinc-500">{files.rdProblem}</p>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{files.rdProblem}</p>
           )}
+        </Section>
+
+        <Section title="Compare" panel="compare" id="compare-title" className="lg:col-span-2">
+          <ComparePanel
+            key={manifest.id}
+            manifest={manifest}
+            pixels={input && input.model === manifest.id ? input.pixels : null}
+            split={settings.split}
+            jpegQuality={shown?.run.jpegQuality ?? null}
+            runSetting={controller.runSetting}
+            runJpeg={controller.runJpeg}
+          />
+        </Section>
+
+        <Section title="Link budget" panel="link-budget" id="link-budget-title" className="lg:col-span-2">
+          <LinkBudgetPanel
+            manifest={manifest}
+            rd={files.rd}
+            curves={state.curves}
+            rateIndex={Math.max(0, rateIndex)}
+            pixels={input && input.model === manifest.id ? input.pixels : null}
+            jpegQuality={shown?.run.jpegQuality ?? null}
+            runJpeg={controller.runJpeg}
+            onRunEverySplit={controller.runEverySplit}
+            running={state.curvesRunning !== null}
+          />
+        </Section>
+
+        <Section title="Fit a unit at any layer" panel="fit" id="fit-title" className="lg:col-span-2">
+          <FitPanel key={manifest.id} controller={controller} manifest={manifest} ready={load.kind === "ready" && load.model === manifest.id} />
         </Section>
 
         <Section title="Edge server only" panel="decode" className="lg:col-span-2">

@@ -12,7 +12,7 @@ function Bars({ title, probs, classes, testId }: { title: string; probs: number[
   const top = topK(probs, 3);
   return (
     <div className="min-w-0 flex-1" data-testid={testId} data-value={classes[top[0].index]}>
-      <p className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{title}</p>
+      <p className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{title}</p>
       <ol className="mt-1 space-y-1">
         {top.map(({ index, p }) => (
           <li key={index} className="flex items-center gap-2 text-sm">
@@ -29,7 +29,18 @@ function Bars({ title, probs, classes, testId }: { title: string; probs: number[
 }
 
 /** The split model's answer next to the unsplit model's, and whether they agree. */
-export function PredictionView({ split, unsplit, classes }: { split: number[]; unsplit: number[]; classes: string[] }) {
+export function PredictionView({
+  split,
+  unsplit,
+  classes,
+  splitTitle = "Split model (decoded bitstream)",
+}: {
+  split: number[];
+  unsplit: number[];
+  classes: string[];
+  /** What produced `split` (a comparison also shows the whole model on a decoded JPEG). */
+  splitTitle?: string;
+}) {
   const agree = topK(split, 1)[0].index === topK(unsplit, 1)[0].index;
   return (
     <div className="space-y-3">
@@ -40,7 +51,7 @@ export function PredictionView({ split, unsplit, classes }: { split: number[]; u
         </span>
       </p>
       <div className="flex flex-col gap-4 sm:flex-row">
-        <Bars title="Split model (decoded bitstream)" probs={split} classes={classes} testId="split-prediction" />
+        <Bars title={splitTitle} probs={split} classes={classes} testId="split-prediction" />
         <Bars title="Unsplit model" probs={unsplit} classes={classes} testId="unsplit-prediction" />
       </div>
     </div>

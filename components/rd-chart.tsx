@@ -1,10 +1,12 @@
 "use client";
 
-import { memo, useMemo, useState } from "react";
+import { memo, useId, useMemo, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import { BD_RATE_BASELINES, bdRateOf } from "@/lib/metrics/rd-bd-rates";
 import type { RdFile } from "@/lib/metrics/rd-schema";
 import { bdRateText, CODEC_NAMES, logDomain, logTicks, rdSeries, type ChartPoint, type RdMetric } from "@/lib/view/rd-series";
+import type { LiveLevelPoint } from "@/lib/view/live-rd";
+import { RdTable } from "./rd-table";
 
 const COLORS: Record<string, string> = {
   bu: "#0284c7",
@@ -56,6 +58,61 @@ export interface LivePoint {
   featureMse: number;
 }
 
+/** This input's curve at one split point (every rate level run on it). */
+export interface LiveCurve {
+  split: string;
+  splitLabel: string;
+  points: LiveLevelPoint[];
+}
+
+/** What the chart says about this input's curves and lets one do with them. */
+export interface LiveCurveControls {
+  /** The curve of each split point computed so far; the chart's own split first. */
+  curves: LiveCurve[];
+  /** The split whose curve is being computed ("" when none). */
+  running: string;
+  /** Whether every split's curve is there. */
+  complete: boolean;
+  problem: string | null;
+  onRunEverySplit: () => void;
+  /** A point clicked: select that split and rate level. */
+  onPick: (split: string, rate: string) => void;
+}
+
+/** A point of this input's curve as recharts holds it. */
+type CurvePoint = ChartPoint & { live: LiveLevelPoint; split: string; splitLabel: string };
+
+const LIVE_COLOR = "#e11d48";
+const OTHER_SPLIT_COLOR = "#a1a1aa";
+
+/** The hover text of a point: a level of this input's curve in full, or a dataset point by its name. */
+function PointTip({ active, payload, quality }: { active?: boolean; payload?: { payload?: unknown }[]; quality: string }) {
+  const p = active ? (payload?.[0]?.payload as Partial<CurvePoint> | undefined) : undefined;
+  if (!p) return null;
+  const box = "rounded border border-zinc-300 bg-white px-2 py-1 text-xs text-zinc-900 shadow dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
+  if (!p.live) {
+    return (
+      <div className={box}>
+        {p.label}: {Math.round(p.bytes ?? 0)} bytes, {p.y?.toPrecision(4)}
+      </div>
+    );
+  }
+  const l = p.live;
+  return (
+    <div className={box} data-testid="live-curve-tip">
+      <p className="font-semibold">
+        This input, {p.splitLabel}, level {l.rate}
+      </p>
+      <p>λ {l.lambda.toPrecision(3)}</p>
+      <p>{l.bytes} bytes (the real bitstream)</p>
+      <p>
+        {quality} {l.agreement === null ? "n/a" : `${(l.agreement * 100).toFixed(1)} %`} ({l.answer})
+      </p>
+      <p>feature PSNR {l.featurePsnr.toFixed(1)} dB</p>
+    </div>
+  );
+}
+
 /**
  * Bytes per image (log axis) against accuracy or feature distortion: every rate level of the current split
  * and the baselines, measured by the evaluation script; the current rate level ringed, and this image's
@@ -67,6 +124,7 @@ export const RdChart = memo(function RdChart({
   rate,
   live,
   task = "classification",
+  liveCurve = null,
 }: {
   rd: RdFile;
   split: string;
@@ -74,8 +132,13 @@ export const RdChart = memo(function RdChart({
   live: LivePoint | null;
   /** A detector's quality is its agreement with the unsplit detector (mAP@0.5), not an accuracy. */
   task?: "classification" | "detection";
+  /** This input's own curves, when the page computes them. */
+  liveCurve?: LiveCurveControls | null;
 }) {
+  const titleId = useId();
   const quality = task === "detection" ? "Detection agreement" : "Accuracy";
+  // One input has no accuracy: its quality is its agreement with the unsplit model (lib/view/live-rd.ts).
+  const liveQuality = task === "detection" ? "Detection agreement (mAP@0.5 vs unsplit)" : "Probability of the unsplit answer";
   const [metric, setMetric] = useState<RdMetric>("accuracy");
   const series = useMemo(() => rdSeries(rd, split, metric), [rd, split, metric]);
   const bu = series.find((s) => s.method === "bu");
@@ -84,11 +147,29 @@ export const RdChart = memo(function RdChart({
     ? { bytes: live.bytes, y: metric === "accuracy" ? (current?.y ?? NaN) : live.featureMse, label: "this image" }
     : null;
   const yName = metric === "accuracy" ? (task === "detection" ? "Detection agreement (mAP@0.5)" : "Top-1 accuracy") : "Feature MSE";
-  const all = [...series.flatMap((s) => s.points), ...(livePoint ? [livePoint] : [])];
+  const curves = useMemo(
+    () =>
+      (liveCurve?.curves ?? []).map((c) => ({
+        ...c,
+        data: c.points.flatMap((l): CurvePoint[] => {
+          const y = metric === "accuracy" ? l.agreement : l.featureMse > 0 ? l.featureMse : null;
+          return y === null || !Number.isFinite(y)
+            ? []
+            : [{ bytes: l.bytes, y, label: `${c.splitLabel} ${l.rate}`, rate: l.rate, live: l, split: c.split, splitLabel: c.splitLabel }];
+        }),
+      })),
+    [liveCurve?.curves, metric],
+  );
+  const all = [...series.flatMap((s) => s.points), ...(livePoint ? [livePoint] : []), ...curves.flatMap((c) => c.data)];
   const xDomain = logDomain(all.map((p) => p.bytes));
   const yDomain = metric === "featureMse" ? logDomain(all.map((p) => p.y).filter((y) => Number.isFinite(y))) : (["auto", "auto"] as const);
   return (
-    <figure className="space-y-2">
+    <figure className="space-y-2" aria-labelledby={titleId}>
+      <p id={titleId} className="text-sm font-medium">
+        Rate-distortion chart: bytes per image against {metric === "accuracy" ? quality.toLowerCase() : "feature distortion"}
+        {liveCurve ? ", with this input's own curve" : ""}
+      </p>
+      {liveCurve ? <LiveCurveBar controls={liveCurve} split={split} /> : null}
       <fieldset className="flex flex-wrap items-center gap-3 text-sm">
         <legend className="sr-only">Y axis</legend>
         <span className="text-zinc-600 dark:text-zinc-400">Y axis:</span>
@@ -99,7 +180,7 @@ export const RdChart = memo(function RdChart({
           </label>
         ))}
       </fieldset>
-      <div className="h-72 w-full" data-testid="rd-chart">
+      <div className="h-72 w-full text-zinc-700 dark:text-zinc-300" data-testid="rd-chart">
         <ResponsiveContainer width="100%" height="100%">
           <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
             <CartesianGrid strokeOpacity={0.3} />
@@ -111,7 +192,8 @@ export const RdChart = memo(function RdChart({
               domain={xDomain}
               ticks={logTicks(xDomain)}
               tickFormatter={(v: number) => (v >= 1 ? String(Math.round(v)) : v.toPrecision(1))}
-              label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12 }}
+              label={{ value: "bytes per image (log)", position: "insideBottom", offset: -12, fontSize: 12, fill: "currentColor" }}
+              tick={{ fill: "currentColor" }}
               fontSize={11}
             />
             <YAxis
@@ -122,11 +204,12 @@ export const RdChart = memo(function RdChart({
               domain={[...yDomain]}
               {...(metric === "featureMse" ? { ticks: logTicks(yDomain as [number, number]) } : {})}
               tickFormatter={(v: number) => (metric === "accuracy" ? `${formatPercent(v)}%` : v.toExponential(0))}
+              tick={{ fill: "currentColor" }}
               fontSize={11}
               width={52}
             />
             <ZAxis range={[36, 36]} />
-            <Tooltip formatter={(v) => (typeof v === "number" ? v.toPrecision(4) : String(v))} />
+            <Tooltip content={<PointTip quality={liveQuality} />} />
             {series.map((s) => (
               <Scatter key={s.method} name={s.name} data={s.points} fill={COLORS[s.method] ?? "#52525b"} line={s.method === "bu"} isAnimationActive={false} />
             ))}
@@ -138,6 +221,37 @@ export const RdChart = memo(function RdChart({
                 shape={(props: { cx?: number; cy?: number }) => <circle cx={props.cx} cy={props.cy} r={9} fill="none" stroke="#0284c7" strokeWidth={2.5} />}
               />
             ) : null}
+            {curves.map((c) => {
+              const mine = c.split === split;
+              return (
+                <Scatter
+                  key={`live-${c.split}`}
+                  name={`This input, ${c.splitLabel}`}
+                  data={c.data}
+                  fill={mine ? LIVE_COLOR : OTHER_SPLIT_COLOR}
+                  line={{ stroke: mine ? LIVE_COLOR : OTHER_SPLIT_COLOR, strokeDasharray: mine ? undefined : "4 3" }}
+                  isAnimationActive={false}
+                  onClick={(p: { payload?: CurvePoint }) => p.payload && liveCurve?.onPick(p.payload.split, p.payload.live.rate)}
+                  shape={(props: { cx?: number; cy?: number; payload?: CurvePoint }) => (
+                    <circle
+                      cx={props.cx}
+                      cy={props.cy}
+                      r={mine ? 5 : 3.5}
+                      fill={mine ? LIVE_COLOR : OTHER_SPLIT_COLOR}
+                      stroke="white"
+                      strokeWidth={1}
+                      className="cursor-pointer"
+                      data-testid="live-curve-point"
+                      data-split={props.payload?.split}
+                      data-rate={props.payload?.live.rate}
+                      data-bytes={props.payload?.live.bytes}
+                    >
+                      <title>{props.payload ? `${props.payload.splitLabel}, level ${props.payload.live.rate}: ${props.payload.live.bytes} bytes` : ""}</title>
+                    </circle>
+                  )}
+                />
+              );
+            })}
             {livePoint && Number.isFinite(livePoint.y) ? (
               <Scatter name="This image" data={[livePoint]} fill="#e11d48" shape="star" isAnimationActive={false} />
             ) : null}
@@ -155,15 +269,28 @@ export const RdChart = memo(function RdChart({
           <span className="inline-block h-3 w-3 rounded-full border-2 border-sky-600" aria-hidden />
           current rate level
         </li>
+        {curves.length ? (
+          <li className="flex items-center gap-1.5">
+            <span className="inline-block h-2.5 w-2.5 rounded-full" style={{ background: LIVE_COLOR }} aria-hidden />
+            this input, every level of this split ({liveQuality.toLowerCase()}; click a point to select its level)
+          </li>
+        ) : null}
+        {curves.length > 1 ? (
+          <li className="flex items-center gap-1.5">
+            <span className="inline-block h-2.5 w-2.5 rounded-full" style={{ background: OTHER_SPLIT_COLOR }} aria-hidden />
+            this input at the other splits
+          </li>
+        ) : null}
         {livePoint ? (
           <li className="flex items-center gap-1.5">
-            <span className="text-rose-600" aria-hidden>
+            <span className="text-rose-600 dark:text-rose-400" aria-hidden>
               ★
             </span>
             this image
           </li>
         ) : null}
       </ul>
+      <RdTable series={series} curves={liveCurve?.curves ?? []} yName={yName} liveQuality={liveQuality} metric={metric} onPick={liveCurve?.onPick ?? null} />
       <BdRates rd={rd} split={split} />
       <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">
         Means over {rd.dataset.count} held-out images
@@ -177,3 +304,30 @@ export const RdChart = memo(function RdChart({
     </figure>
   );
 });
+
+/** "Run every split" and what the curves are doing, in one polite line. */
+function LiveCurveBar({ controls, split }: { controls: LiveCurveControls; split: string }) {
+  const mine = controls.curves.find((c) => c.split === split);
+  const status = controls.problem
+    ? `This input's curve failed: ${controls.problem}`
+    : controls.running
+      ? `Running every rate level of ${controls.running} on this input…`
+      : mine
+        ? `This input's curve: ${mine.points.length} levels of ${mine.splitLabel}${controls.curves.length > 1 ? `, ${controls.curves.length} splits in all` : ""}.`
+        : "This input's curve appears once its first result is in.";
+  return (
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      <button
+        type="button"
+        className="rounded-md border border-zinc-300 px-3 py-1 font-medium hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        onClick={controls.onRunEverySplit}
+        disabled={controls.complete || !!controls.running}
+      >
+        Run every split
+      </button>
+      <span className="text-zinc-700 dark:text-zinc-300" data-testid="live-curve-status" aria-live="polite">
+        {status}
+      </span>
+    </div>
+  );
+}

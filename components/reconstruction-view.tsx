@@ -21,7 +21,20 @@ function errorMap(a: PlainTensor, b: PlainTensor): PlainTensor {
 }
 
 /** The server's decoded features next to the client's, on one colour scale, with the error between them. */
-export function ReconstructionView({ original, decoded, mse, psnr }: { original: PlainTensor; decoded: PlainTensor; mse: number; psnr: number }) {
+export function ReconstructionView({
+  original,
+  decoded,
+  mse,
+  psnr,
+  names = { sent: "Sent (head output)", decoded: "Decoded on the server", mse: "Feature MSE" },
+}: {
+  original: PlainTensor;
+  decoded: PlainTensor;
+  mse: number;
+  psnr: number;
+  /** What the two tensors are (a comparison also shows an image and its decoded JPEG). */
+  names?: { sent: string; decoded: string; mse: string };
+}) {
   const flat = original.shape[0] * original.shape[1] === 1;
   const view = (t: PlainTensor) => (flat ? { data: t.data, shape: [1, t.shape[2], 1] } : t);
   const o = view(original);
@@ -39,15 +52,15 @@ export function ReconstructionView({ original, decoded, mse, psnr }: { original:
     <div className="space-y-3">
       <dl className="flex flex-wrap gap-6 text-sm">
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">
-            <GlossaryTerm term="feature-mse">Feature MSE</GlossaryTerm>
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            <GlossaryTerm term="feature-mse">{names.mse}</GlossaryTerm>
           </dt>
           <dd className="font-mono" data-testid="feature-mse" data-value={mse}>
             {mse.toExponential(3)}
           </dd>
         </div>
         <div>
-          <dt className="text-xs uppercase tracking-wide text-zinc-500">
+          <dt className="text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
             <GlossaryTerm term="psnr">PSNR</GlossaryTerm>
           </dt>
           <dd className="font-mono" data-testid="feature-psnr" data-value={psnr}>
@@ -55,7 +68,7 @@ export function ReconstructionView({ original, decoded, mse, psnr }: { original:
           </dd>
         </div>
       </dl>
-      {(["Sent (head output)", "Decoded on the server"] as const).map((title, row) => (
+      {[names.sent, names.decoded].map((title, row) => (
         <div key={title}>
           <p className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
             {title}

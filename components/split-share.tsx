@@ -12,14 +12,14 @@ export function SplitShare({ manifest, split, rate: rateIndex }: { manifest: Mod
         role="img"
         aria-label={`Client ${formatFixed(s.clientShare * 100, 1)} % of the compute, server ${formatFixed((1 - s.clientShare) * 100, 1)} %`}
       >
-        <span className="flex items-center justify-start bg-sky-600 pl-1 text-white" style={{ width: `${s.clientShare * 100}%` }}>
+        <span className="flex items-center justify-start bg-sky-700 pl-1 text-white" style={{ width: `${s.clientShare * 100}%` }}>
           {s.clientShare > 0.12 ? "client" : ""}
         </span>
-        <span className="flex flex-1 items-center justify-end bg-orange-500 pr-1 text-white">server</span>
+        <span className="flex flex-1 items-center justify-end bg-orange-700 pr-1 text-white">server</span>
       </div>
       <ol className="flex flex-wrap gap-1 text-xs">
         {manifest.splits.map((sp) => (
-          <li key={sp.id} className={`rounded px-1.5 py-0.5 ${sp.index === split ? "bg-sky-600 text-white" : "bg-zinc-100 dark:bg-zinc-800"}`}>
+          <li key={sp.id} className={`rounded px-1.5 py-0.5 ${sp.index === split ? "bg-sky-700 text-white" : "bg-zinc-100 dark:bg-zinc-800"}`}>
             {sp.label} · {formatFixed(sp.clientShare * 100, 1)} %
           </li>
         ))}

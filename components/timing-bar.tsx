@@ -2,7 +2,7 @@ import type { RunResult, StageMs } from "@/lib/worker/playground-protocol";
 import { formatFixed } from "./format";
 
 const STAGES: { key: keyof StageMs; label: string; side: "client" | "server"; color: string }[] = [
-  { key: "head", label: "Head", side: "client", color: "bg-sky-600" },
+  { key: "head", label: "Head", side: "client", color: "bg-sky-700" },
   { key: "buEncoder", label: "BU encoder", side: "client", color: "bg-sky-400" },
   { key: "entropyEncode", label: "Quantize + rANS encode", side: "client", color: "bg-cyan-300" },
   { key: "entropyDecode", label: "rANS decode", side: "server", color: "bg-amber-300" },

@@ -4,27 +4,10 @@
  */
 import { zlibSync } from "fflate";
 import jpeg from "jpeg-js";
-import { crc32 } from "@/lib/codec";
+import { pngChunk } from "@/lib/baselines/png";
+import { concatBytes as concat } from "@/lib/util/bytes";
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
+export { concat, pngChunk };
 
 export interface PngSpec {
   width: number;

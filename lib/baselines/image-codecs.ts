@@ -35,8 +35,12 @@ export function jpegBytes(img: GreyOrRgb, quality: number): Uint8Array {
 /** JPEG round trip: the file's bytes, and the pixels a receiver decodes from it (same channel count). */
 export function jpegRoundTrip(img: GreyOrRgb, quality: number): { bytes: Uint8Array; decoded: Uint8Array } {
   const bytes = jpegBytes(img, quality);
-  const raw = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true }).data;
-  return { bytes, decoded: fromRgba(raw, img) };
+  return { bytes, decoded: jpegDecode(bytes, img) };
+}
+
+/** A JPEG file decoded to pixels of the given size and channel count. */
+export function jpegDecode(bytes: Uint8Array, like: Pick<GreyOrRgb, "width" | "height" | "channels">): Uint8Array {
+  return fromRgba(jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true }).data, like);
 }
 
 /** Decoded RGBA back to the original's channel count (grey: the mean of the three colours). */

@@ -4,10 +4,12 @@
  */
 import { zlibSync } from "fflate";
 import { crc32 } from "@/lib/codec";
+import { concatBytes } from "@/lib/util/bytes";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, data and the CRC-32 of type and data. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -65,12 +67,6 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   ihdr[8] = 8;
   ihdr[9] = channels === 1 ? 0 : 2;
   const idat = zlibSync(filterRows(pixels, width, height, channels), { level: 9 });
-  const parts = [new Uint8Array(SIGNATURE), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  const parts = [new Uint8Array(SIGNATURE), pngChunk("IHDR", ihdr), pngChunk("IDAT", idat), pngChunk("IEND", new Uint8Array(0))];
+  return concatBytes(parts);
 }

@@ -85,6 +85,8 @@ export interface FitOptions {
   budget: FitBudget;
   seed: number;
   onProgress?: (p: FitProgress) => void;
+  /** Called as each level is done (finest first), before the next starts: the caller may measure it at once. */
+  onLevel?: (unit: FittedUnit) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -180,7 +182,11 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   const out: FittedUnit[] = [];
   try {
     // Finest first: with a budget cut short, the best unit is the one already there.
-    for (let rateIndex = o.levels.length - 1; rateIndex >= 0; rateIndex--) out.push(await fitLevel(rateIndex));
+    for (let rateIndex = o.levels.length - 1; rateIndex >= 0; rateIndex--) {
+      out.push(await fitLevel(rateIndex));
+      await o.onLevel?.(out[out.length - 1]);
+      abortIfAsked(o.signal);
+    }
   } catch (e) {
     for (const u of out) tf.dispose(Object.values(u.params));
     throw e;

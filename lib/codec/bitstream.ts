@@ -1,12 +1,16 @@
 /**
  * The container for one image's bitstream:
  *
- *   "SP" | version (low 7 bits) + explicit-shape flag (0x80) | varint model | varint split | varint rate
+ *   "SP" | version (low 6 bits) + explicit-shape flag (0x80) + unit flag (0x40) | varint model | varint split
+ *   | varint rate | [unit: 8 bytes, the id of the fitted unit that made the stream]
  *   | [explicit shapes: varint tensors, per tensor varint rank then varint dims] | varint payload length
  *   | payload (one rANS stream carrying every tensor in order) | CRC-32 (little endian) of all bytes before it
  *
  * A manifest-defined stream (ids under 128) costs 11 bytes on top of its payload below 128 payload bytes, 12 below
- * 16 KiB and 13 below 2 MiB: 6 of magic, version and ids, 1-3 of payload length, 4 of CRC.
+ * 16 KiB and 13 below 2 MiB: 6 of magic, version and ids, 1-3 of payload length, 4 of CRC. A stream made with a
+ * unit fitted in the page (not in the manifest) carries that unit's id too, 8 bytes more, so that a decoder holding
+ * another unit for the same ids refuses it instead of decoding garbage. Streams without the flag are byte for byte
+ * what they were before the flag existed.
  */
 import { crc32 } from "./crc32";
 import { BitstreamError } from "./errors";
@@ -17,6 +21,15 @@ import { readVarint, writeVarint } from "./varint";
 export const MAGIC = [0x53, 0x50];
 export const VERSION = 1;
 const EXPLICIT_SHAPE = 0x80;
+const UNIT_ID = 0x40;
+const VERSION_BITS = 0x3f;
+/** A fitted unit's id: 8 bytes, written as 16 lowercase hex digits. */
+export const UNIT_ID_BYTES = 8;
+const UNIT_ID_PATTERN = /^[0-9a-f]{16}$/;
+
+export function isUnitId(v: unknown): v is string {
+  return typeof v === "string" && UNIT_ID_PATTERN.test(v);
+}
 /** Sanity limits a decoder enforces before allocating anything. */
 export const LIMITS = { maxElements: 1 << 24, maxTensors: 16, maxRank: 6, maxPayloadBytes: 1 << 26 };
 
@@ -24,6 +37,8 @@ export interface StreamIds {
   model: number;
   split: number;
   rate: number;
+  /** The fitted unit that made the stream (16 hex digits); absent for a manifest's own units. */
+  unit?: string;
 }
 
 export interface Header extends StreamIds {
@@ -52,10 +67,12 @@ function checkShapes(shapes: number[][]): void {
 export function writeContainer(header: Header, payload: Uint8Array): Uint8Array {
   if (header.shapes) checkShapes(header.shapes);
   if (payload.length > LIMITS.maxPayloadBytes) throw new RangeError(`payload of ${payload.length} bytes exceeds ${LIMITS.maxPayloadBytes}`);
-  const head: number[] = [...MAGIC, VERSION | (header.shapes ? EXPLICIT_SHAPE : 0)];
+  if (header.unit !== undefined && !isUnitId(header.unit)) throw new RangeError(`unit id ${header.unit} is not 16 hex digits`);
+  const head: number[] = [...MAGIC, VERSION | (header.shapes ? EXPLICIT_SHAPE : 0) | (header.unit ? UNIT_ID : 0)];
   writeVarint(head, header.model);
   writeVarint(head, header.split);
   writeVarint(head, header.rate);
+  if (header.unit) for (let i = 0; i < UNIT_ID_BYTES; i++) head.push(parseInt(header.unit.slice(2 * i, 2 * i + 2), 16));
   if (header.shapes) {
     writeVarint(head, header.shapes.length);
     for (const shape of header.shapes) {
@@ -80,13 +97,19 @@ export function readContainer(bytes: Uint8Array): { header: Header; payload: Uin
   if (bytes.length === 0) throw new BitstreamError("truncated", "the file is empty");
   if (bytes[0] !== MAGIC[0] || (bytes.length > 1 && bytes[1] !== MAGIC[1])) throw new BitstreamError("bad-magic");
   if (bytes.length < 3) throw new BitstreamError("truncated", "the header is incomplete");
-  const version = bytes[2] & ~EXPLICIT_SHAPE;
+  const version = bytes[2] & VERSION_BITS;
   if (version !== VERSION) throw new BitstreamError("unknown-version", `version ${version}`);
   let pos = 3;
   const [model, afterModel] = readVarint(bytes, pos);
   const [split, afterSplit] = readVarint(bytes, afterModel);
   const [rate, afterRate] = readVarint(bytes, afterSplit);
   pos = afterRate;
+  let unit: string | undefined;
+  if (bytes[2] & UNIT_ID) {
+    if (bytes.length < pos + UNIT_ID_BYTES) throw new BitstreamError("truncated", "the unit id is incomplete");
+    unit = Array.from(bytes.subarray(pos, pos + UNIT_ID_BYTES), (b) => b.toString(16).padStart(2, "0")).join("");
+    pos += UNIT_ID_BYTES;
+  }
   let shapes: number[][] | undefined;
   if (bytes[2] & EXPLICIT_SHAPE) {
     let count: number;
@@ -118,7 +141,9 @@ export function readContainer(bytes: Uint8Array): { header: Header; payload: Uin
   if (bytes.length > end) throw new BitstreamError("trailing-bytes", `${bytes.length - end} extra bytes`);
   const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end - 4, true);
   if (crc32(bytes, 0, end - 4) !== stored) throw new BitstreamError("checksum-mismatch");
-  return { header: { model, split, rate, shapes }, payload: bytes.subarray(pos, pos + len) };
+  const header: Header = { model, split, rate, shapes };
+  if (unit) header.unit = unit;
+  return { header, payload: bytes.subarray(pos, pos + len) };
 }
 
 export interface EncodedStream {

@@ -9,6 +9,7 @@ export type BitstreamErrorCode =
   | "trailing-bytes"
   | "checksum-mismatch"
   | "unknown-id"
+  | "unknown-unit"
   | "shape-mismatch"
   | "table-mismatch"
   | "too-large"
@@ -21,6 +22,7 @@ const EXPLANATIONS: Record<BitstreamErrorCode, string> = {
   "trailing-bytes": "The bitstream has extra bytes after its end.",
   "checksum-mismatch": "The bitstream is corrupt: its checksum does not match its contents.",
   "unknown-id": "The bitstream names a model, split point or rate level this app does not have.",
+  "unknown-unit": "The bitstream was made with a fitted bottleneck unit that is not the one loaded here: load that unit (Load unit) to decode it.",
   "shape-mismatch": "The bitstream's tensor shape does not match what its model expects.",
   "table-mismatch": "The bitstream does not fit the entropy model it names.",
   "too-large": "The bitstream declares a size beyond any sane limit.",

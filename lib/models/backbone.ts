@@ -4,6 +4,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { runHead, runTail } from "./layers-split";
+import type { Cut } from "./cuts";
+import { layersCuts } from "./layer-cuts";
 import type { SplitTensor } from "./manifest";
 
 export interface Backbone {
@@ -13,6 +15,8 @@ export interface Backbone {
   tail(values: tf.Tensor4D[], cut: readonly SplitTensor[]): tf.Tensor[];
   /** The unsplit model. */
   predict(x: tf.Tensor4D): tf.Tensor[];
+  /** Every place the model can be cut (cuts.ts), where the backbone knows its own structure. */
+  cuts?(): Cut[];
   dispose(): void;
 }
 
@@ -50,6 +54,7 @@ export function layersBackbone(model: tf.LayersModel): Backbone {
     },
     // The same layer-by-layer executor as head and tail, run through without a cut: a like-for-like reference.
     predict: (x) => [runHead(model, x, outputLayerName(model))],
+    cuts: () => layersCuts(model),
     dispose: () => model.dispose(),
   };
 }

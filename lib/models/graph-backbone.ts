@@ -9,6 +9,15 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Backbone } from "./backbone";
+import type { Cut } from "./cuts";
+import { graphCutsOf } from "./graph-cuts";
+import type { GraphNode } from "./graph-macs";
+
+export interface GraphStructure {
+  topology: { nodes: GraphNode[]; weightSpecs: { name: string; shape: number[] }[] };
+  /** The input node and its shape with batch, e.g. [1, 512, 512, 3]. */
+  input: { node: string; shape: number[] };
+}
 
 function unstackBatch(x: tf.Tensor): tf.Tensor[] {
   return x.shape[0] === 1 ? [x] : tf.split(x, x.shape[0], 0);
@@ -39,8 +48,12 @@ function runPerImage(model: tf.GraphModel, feeds: () => (tf.Tensor | tf.NamedTen
   });
 }
 
-/** `outputs`: the graph nodes that are the model's answer (for CenterNet, "tower_0/detections"). */
-export function graphBackbone(model: tf.GraphModel, outputs: string[]): Backbone {
+/**
+ * `outputs`: the graph nodes that are the model's answer (for CenterNet, "tower_0/detections"). With the graph's
+ * JSON topology and its input, the backbone can list its cuts (measured once, on first request).
+ */
+export function graphBackbone(model: tf.GraphModel, outputs: string[], structure?: GraphStructure): Backbone {
+  let cuts: Cut[] | null = null;
   return {
     head: (x, cut) =>
       runPerImage(
@@ -60,6 +73,7 @@ export function graphBackbone(model: tf.GraphModel, outputs: string[]): Backbone
       );
     },
     predict: (x) => runPerImage(model, () => unstackBatch(x), outputs),
+    cuts: structure ? () => (cuts ??= graphCutsOf(tf, model, structure.topology, structure.input, outputs)) : undefined,
     dispose: () => model.dispose(),
   };
 }

@@ -98,7 +98,7 @@ export async function encodeFeatures(
       return quantize(latentData[i].subarray(b * per, (b + 1) * per), u.bu.cfg.step);
     });
     const stream = encodeSymbols(
-      ids,
+      loaded.unitId ? { ...ids, split: loaded.cutIndex ?? ids.split, unit: loaded.unitId } : ids,
       perTensor.map((s, i) => ({ symbols: s, tables: loaded.units[i].tables })),
     );
     symbols.push(perTensor);
@@ -138,8 +138,17 @@ export async function runServer(
   const perImage = bitstreams.map(
     (bytes) =>
       decodeSymbols(bytes, (h) => {
-        if (h.model !== modelIndex || h.split !== loaded.split.index || h.rate !== loaded.rate.index) {
+        const split = loaded.unitId ? (loaded.cutIndex ?? loaded.split.index) : loaded.split.index;
+        if (h.model !== modelIndex || h.split !== split || h.rate !== loaded.rate.index) {
           throw new BitstreamError("unknown-id", `stream is for model ${h.model}, split ${h.split}, rate ${h.rate}`);
+        }
+        if (h.unit !== loaded.unitId) {
+          throw new BitstreamError(
+            "unknown-unit",
+            h.unit
+              ? `the stream names unit ${h.unit}, ${loaded.unitId ? `the loaded one is ${loaded.unitId}` : "the decoder holds a prepared unit"}`
+              : `the stream names no unit, the decoder holds fitted unit ${loaded.unitId}`,
+          );
         }
         return { shapes, tables: loaded.units.map((u) => u.tables) };
       }).symbols,

@@ -15,6 +15,13 @@ export interface LoadedRate {
   split: SplitPoint;
   rate: RateLevel;
   units: LoadedUnit[];
+  /**
+   * Units fitted in the page (not in the manifest) have an id that their streams carry and their decoder checks;
+   * such a stream's split field holds the cut's index in the model's list of cuts (stable, unlike the index the
+   * fitted split point happens to get in one page).
+   */
+  unitId?: string;
+  cutIndex?: number;
 }
 
 /** Anything that can fetch a file next to the manifest: fetch() in the browser, the file system in Node. */

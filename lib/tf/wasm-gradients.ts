@@ -115,6 +115,23 @@ function convGeometry(tf: TF, xShape: number[], filterShape: number[], attrs: Co
 }
 
 /**
+ * The input padded (or cropped) to exactly the window the forward conv read: (out - 1) * stride + filter rows and
+ * columns starting at the forward padding, so a valid conv with dy as the filter reproduces every tap.
+ */
+function coveredInput(k: KernelScope, x: TensorInfo, dy: TensorInfo, info: ReturnType<typeof convGeometry>) {
+  const needH = (dy.shape[1] - 1) * info.strideHeight + info.filterHeight;
+  const needW = (dy.shape[2] - 1) * info.strideWidth + info.filterWidth;
+  const { top, left } = info.padInfo;
+  const padded = k.padOrCrop(x, [
+    [0, 0],
+    [top, needH - top - x.shape[1]],
+    [left, needW - left - x.shape[2]],
+    [0, 0],
+  ]);
+  return { padded, needH, needW };
+}
+
+/**
  * dW of conv2d. dW[i,j,c,o] = sum_{n,y,x} xPadded[n, y*s+i, x*s+j, c] * dy[n,y,x,o], which is a conv2d whose
  * batch is the input-channel axis, whose input channels are the batch axis, whose filter is dy and whose
  * dilation is the forward stride.
@@ -125,18 +142,8 @@ function conv2dBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, dy:
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new Error("Conv2DBackpropFilter on wasm supports dilation 1 only");
   }
-  const [fh, fw] = [info.filterHeight, info.filterWidth];
   const [sh, sw] = [info.strideHeight, info.strideWidth];
-  const [oh, ow] = [dy.shape[1], dy.shape[2]];
-  const needH = (oh - 1) * sh + fh;
-  const needW = (ow - 1) * sw + fw;
-  const { top, left } = info.padInfo;
-  const padded = k.padOrCrop(x, [
-    [0, 0],
-    [top, needH - top - x.shape[1]],
-    [left, needW - left - x.shape[2]],
-    [0, 0],
-  ]);
+  const { padded } = coveredInput(k, x, dy, info);
   const xT = k.transpose(padded, [3, 1, 2, 0]); // [Cin, H, W, N]
   const dyT = k.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
   const conv = k.run(
@@ -167,15 +174,7 @@ function depthwiseBackpropFilter(tf: TF, backend: KernelBackend, x: TensorInfo, 
   const [fh, fw, , m] = attrs.filterShape;
   const [sh, sw] = [info.strideHeight, info.strideWidth];
   const [oh, ow] = [dy.shape[1], dy.shape[2]];
-  const needH = (oh - 1) * sh + fh;
-  const needW = (ow - 1) * sw + fw;
-  const { top, left } = info.padInfo;
-  const padded = k.padOrCrop(x, [
-    [0, 0],
-    [top, needH - top - x.shape[1]],
-    [left, needW - left - x.shape[2]],
-    [0, 0],
-  ]);
+  const { padded, needH, needW } = coveredInput(k, x, dy, info);
   const xT = k.reshape(k.transpose(padded, [1, 2, 0, 3]), [1, needH, needW, n * c]);
   const dyT = k.reshape(k.transpose(k.reshape(dy, [n, oh, ow, c * m]), [1, 2, 0, 3]), [oh, ow, n * c, m]);
   const conv = k.run(

@@ -14,9 +14,9 @@
  * - A failed step (backend, model list, model files, weights, a rate level's units, an input) is a sentence and a
  *   retry of that step, without a reload.
  */
-import type { InputSpec } from "@/lib/models/manifest";
+import type { InputSpec, SplitPoint } from "@/lib/models/manifest";
 import type { InitResult, Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
-import type { DecodeResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunResult } from "@/lib/worker/playground-protocol";
+import type { DecodeResult, JpegRunResult, ModelEntry, ModelFiles, PlainTensor, Progress, RunLevelsResult, RunResult } from "@/lib/worker/playground-protocol";
 import {
   readSettings,
   requestToSearch,
@@ -49,7 +49,14 @@ export interface PlaygroundDeps {
   address: AddressBar;
   /** A gallery image file as 8-bit pixels at the model's input size. */
   readSample(url: string, spec: InputSpec): Promise<Uint8Array>;
+  /**
+   * How long the view must be idle (no run asked for) before this input's curve is: a drag of the slider or a
+   * walk through the samples is never slowed by curves it will not look at. Default CURVE_DELAY_MS.
+   */
+  curveDelayMs?: number;
 }
+
+export const CURVE_DELAY_MS = 300;
 
 /** An input that lives only in this tab. */
 export interface CustomInput {
@@ -92,6 +99,18 @@ export interface PlaygroundState<C extends CustomInput = CustomInput> {
   result: ShownResult | null;
   /** A failed run or input, with whether retrying may help. */
   problem: { step: "run" | "input"; message: string } | null;
+  /** This input's own RD curves (every rate level of a split point, run on it), by split index. */
+  curves: Curves | null;
+  /** The split whose curve is being computed, and whether every split was asked for ("Run every split"). */
+  curvesRunning: { split: number; all: boolean } | null;
+  /** Why the last curve failed, if it did. */
+  curveProblem: string | null;
+}
+
+export interface Curves {
+  model: string;
+  pixels: Uint8Array;
+  bySplit: Partial<Record<number, RunLevelsResult>>;
 }
 
 const INITIAL: PlaygroundState = {
@@ -106,6 +125,9 @@ const INITIAL: PlaygroundState = {
   running: null,
   result: null,
   problem: null,
+  curves: null,
+  curvesRunning: null,
+  curveProblem: null,
 };
 
 /** Errors the page does not show: the answer was superseded or the worker was stopped on purpose. */
@@ -133,6 +155,14 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
   /** Per input (by its pixels array): its JPEG size once known, or the request for it. */
   private readonly jpegSizes = new WeakMap<Uint8Array, number | Promise<void>>();
   private gesture: { pushed: boolean } | null = null;
+  /** Curve requests have their own channel and counter, so they never supersede the main run (nor it them). */
+  private curveToken = 0;
+  private curveInFlight: { token: number; pixels: Uint8Array; split: number } | null = null;
+  /** The input for which "Run every split" was asked. */
+  private everySplitFor: Uint8Array | null = null;
+  /** One counter per compared side: a newer request on a side drops the older one in the worker. */
+  private readonly compareTokens = new Map<string, number>();
+  private curveTimer: ReturnType<typeof setTimeout> | null = null;
   private unlistenPop: (() => void) | null = null;
 
   constructor(private readonly deps: PlaygroundDeps) {}
@@ -162,6 +192,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
 
   stop(): void {
     this.gen++;
+    this.cancelCurveTimer();
     this.unlistenPop?.();
     this.unlistenPop = null;
     this.worker?.terminate();
@@ -222,10 +253,80 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     else if (problem?.step === "run") this.maybeRun();
   };
 
+  /** "Run every split": this input's RD curve at every split point, one split after another. */
+  runEverySplit = (): void => {
+    const input = this.state.input;
+    if (!input) return;
+    this.everySplitFor = input.pixels;
+    this.nextCurve();
+  };
+
+  /**
+   * One setting run on the current input on its own channel (a side of a comparison), so it supersedes only the
+   * previous request of that side. Resolves with the run (features included), or an error value; a superseded
+   * request resolves with the "stale" error.
+   */
+  runSetting = (side: string, split: number, rate: number): Promise<Outcome<RunResult>> => {
+    const { files, input } = this.state;
+    if (!this.worker || !files || !input || input.model !== files.manifest.id)
+      return Promise.resolve({ ok: false, error: { code: "stale", message: "No input yet." } });
+    const token = (this.compareTokens.get(side) ?? 0) + 1;
+    this.compareTokens.set(side, token);
+    return this.worker.call("run", { token, channel: `compare-${side}`, model: files.manifest.id, split, rate, pixels: input.pixels.slice(), features: true });
+  };
+
+  /** The current input sent as a JPEG instead (a side of a comparison): the file, its decoding, the model on that. */
+  runJpeg = (side: string, quality: number): Promise<Outcome<JpegRunResult>> => {
+    const { files, input } = this.state;
+    if (!this.worker || !files || !input || input.model !== files.manifest.id)
+      return Promise.resolve({ ok: false, error: { code: "stale", message: "No input yet." } });
+    const token = (this.compareTokens.get(side) ?? 0) + 1;
+    this.compareTokens.set(side, token);
+    return this.worker.call("jpeg-run", { token, channel: `compare-${side}`, model: files.manifest.id, pixels: input.pixels.slice(), quality });
+  };
+
   /** The server side alone on a bitstream file's bytes. */
   decode = (bytes: Uint8Array): Promise<Outcome<DecodeResult>> => {
     if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
     return this.worker.call("decode-bitstream", { bytes });
+  };
+
+  /** A request for a panel of the page (the layer list, a fit, a unit file): its answer goes to the caller alone. */
+  request = <K extends RequestType>(type: K, params: ParamsOf<K>, onProgress?: (p: Progress) => void): Promise<Outcome<ResultOf<K>>> => {
+    if (!this.worker) return Promise.resolve({ ok: false, error: { code: "terminated", message: "The background worker is not running." } });
+    return this.worker.call(type, params, onProgress);
+  };
+
+  /**
+   * A split point made in the page (a unit fitted or loaded in the worker, which lists it after the manifest's own at
+   * the same index) joins the current model's list and becomes the one shown.
+   */
+  addSplit = (split: SplitPoint): void => {
+    const files = this.state.files;
+    if (!files) return;
+    const splits = [...files.manifest.splits];
+    splits[split.index] = split;
+    this.set({ files: { ...files, manifest: { ...files.manifest, splits } } });
+    this.change({ split: split.id });
+  };
+
+  /** The pixels of every gallery image of the current model (files decoded once each): what a fit starts from. */
+  galleryPixels = async (): Promise<Uint8Array[]> => {
+    const files = this.state.files;
+    if (!files) return [];
+    return Promise.all(
+      files.samples.map((s) => {
+        if ("pixels" in s) return s.pixels;
+        const key = `${files.manifest.id}|${s.url}`;
+        let p = this.samplePixels.get(key);
+        if (!p) {
+          p = this.deps.readSample(s.url, files.manifest.input);
+          p.catch(() => this.samplePixels.delete(key));
+          this.samplePixels.set(key, p);
+        }
+        return p;
+      }),
+    );
   };
 
   // --- the machine ---
@@ -325,7 +426,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     const modelGen = ++this.modelGen;
     const worker = this.worker;
     if (!worker) return;
-    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null });
+    this.set({ files: null, settings: null, input: null, result: null, running: null, problem: null, curves: null, curvesRunning: null, curveProblem: null });
     if (!this.backendFailed()) this.set({ load: { kind: "loading", model: id, progress: null } });
     const out = await worker.call("open-model", { model: id });
     if (gen !== this.gen || modelGen !== this.modelGen) return;
@@ -418,6 +519,7 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
     if (!at) return;
     const { split, rate } = at;
     const token = ++this.token;
+    this.cancelCurveTimer();
     const key = `${m.id}|${settings.split}`;
     const cached = this.features.get(input.pixels)?.get(key);
     const firstRun = !this.warmSplits.has(settings.split);
@@ -446,6 +548,57 @@ export class PlaygroundController<C extends CustomInput = CustomInput> {
       const known = run.jpegBytes ?? this.jpegSizes.get(pixels);
       this.set({ running: null, problem: null, result: { run, features: features!, pixels, sample, jpegBytes: typeof known === "number" ? known : null } });
       if (known === undefined) this.askJpegSize(m.id, pixels);
+      // The curve follows the answer once the view is idle: it never delays a result of the view.
+      this.cancelCurveTimer();
+      this.curveTimer = setTimeout(() => {
+        this.curveTimer = null;
+        if (gen === this.gen) this.nextCurve();
+      }, this.deps.curveDelayMs ?? CURVE_DELAY_MS);
+    });
+  }
+
+  private cancelCurveTimer(): void {
+    if (this.curveTimer !== null) clearTimeout(this.curveTimer);
+    this.curveTimer = null;
+  }
+
+  /**
+   * Asks for the next curve this input lacks: the current split's, then (after "Run every split") each other
+   * split's in order. One request at a time; a request for another input supersedes the one in flight.
+   */
+  private nextCurve(): void {
+    const { files, input, load } = this.state;
+    const at = this.indices();
+    if (!files || !input || !at || !this.worker || load.kind !== "ready" || input.model !== files.manifest.id) return;
+    const m = files.manifest;
+    let curves = this.state.curves;
+    if (!curves || curves.pixels !== input.pixels || curves.model !== m.id) {
+      curves = { model: m.id, pixels: input.pixels, bySplit: {} };
+      this.set({ curves, curveProblem: null });
+    }
+    const all = this.everySplitFor === input.pixels;
+    const missing = [at.split, ...(all ? m.splits.map((s) => s.index) : [])].find((i) => !curves.bySplit[i]);
+    if (missing === undefined) {
+      if (this.state.curvesRunning) this.set({ curvesRunning: null });
+      return;
+    }
+    const flying = this.curveInFlight;
+    if (flying && flying.pixels === input.pixels && flying.split === missing) return;
+    const token = ++this.curveToken;
+    const pixels = input.pixels;
+    this.curveInFlight = { token, pixels, split: missing };
+    this.set({ curvesRunning: { split: missing, all } });
+    const gen = this.gen;
+    void this.worker.call("run-levels", { token, channel: "levels", model: m.id, split: missing, pixels: pixels.slice() }).then((out) => {
+      if (gen !== this.gen || token !== this.curveToken) return;
+      this.curveInFlight = null;
+      const c = this.state.curves;
+      if (!out.ok) {
+        this.set({ curvesRunning: null, curveProblem: SILENT.has(out.error.code) ? null : out.error.message });
+        return;
+      }
+      if (c && c.pixels === pixels && c.model === out.value.model) this.set({ curves: { ...c, bySplit: { ...c.bySplit, [missing]: out.value } } });
+      this.nextCurve();
     });
   }
 

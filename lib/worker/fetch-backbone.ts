@@ -5,7 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { layersBackbone, type Backbone } from "@/lib/models/backbone";
-import { graphBackbone } from "@/lib/models/graph-backbone";
+import { graphBackbone, type GraphStructure } from "@/lib/models/graph-backbone";
+import type { GraphNode } from "@/lib/models/graph-macs";
 import type { ModelManifest } from "@/lib/models/manifest";
 import type { ModelJsonOnDisk } from "@/lib/models/read-model-json-node";
 import { describeFile, fetchBytes, fetchJson, LoadError, throwIfCancelled } from "./fetch-checked";
@@ -22,6 +23,17 @@ function checkModelJson(json: unknown, url: string): ModelJsonOnDisk {
     j.weightsManifest.every((g) => Array.isArray(g?.paths) && g.paths.every((p) => typeof p === "string") && Array.isArray(g.weights));
   if (!ok) throw new LoadError(`The model description (${url}) is not a TensorFlow.js model: it lacks its topology or its list of weight files.`);
   return j;
+}
+
+/** The graph's nodes and weight shapes, and its input node, so that the backbone can list its cuts. */
+function graphStructure(manifest: ModelManifest, json: ModelJsonOnDisk): GraphStructure | undefined {
+  const topology = json.modelTopology as { node?: GraphNode[] };
+  const input = topology.node?.find((n) => n.op === "Placeholder");
+  if (!topology.node || !input) return undefined;
+  return {
+    topology: { nodes: topology.node, weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as { name: string; shape: number[] }[] },
+    input: { node: input.name, shape: [1, manifest.input.height, manifest.input.width, manifest.input.channels] },
+  };
 }
 
 export async function fetchBackbone(
@@ -66,7 +78,7 @@ export async function fetchBackbone(
   try {
     backbone =
       manifest.backbone.kind === "graph"
-        ? graphBackbone(await tf.loadGraphModel(tf.io.fromMemory(artifacts)), manifest.backbone.outputs)
+        ? graphBackbone(await tf.loadGraphModel(tf.io.fromMemory(artifacts)), manifest.backbone.outputs, graphStructure(manifest, json))
         : layersBackbone(await tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

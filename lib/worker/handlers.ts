@@ -8,8 +8,9 @@ import { runCodecRoundTrip, sumAndMse, validateDemoParams } from "./codec-demo";
 import { counters } from "./counters";
 import { Cancelled, LoadError, listModels, loadedModelIds, modelFiles } from "./model-store";
 import type { Progress } from "./playground-protocol";
-import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runLevels, StaleRun } from "./playground-run";
+import { BadInput, decodeFile, inputBaselines, pageSlot, runImage, runJpeg, runLevels, StaleRun } from "./playground-run";
 import type { ParamsOf, RequestType, ResultOf } from "./protocol";
+import { cancelFit, fit, FitCancelled, listCuts, loadUnit } from "./fit-run";
 
 /** A throw that carries a ready sentence and a protocol error code. */
 export class RequestError extends Error {
@@ -48,6 +49,7 @@ function asRequestError(e: unknown): unknown {
   if (e instanceof Cancelled) return new RequestError("cancelled", e.message);
   if (e instanceof LoadError) return new RequestError("load-failed", e.message);
   if (e instanceof BadInput) return new RequestError("bad-request", e.message);
+  if (e instanceof FitCancelled) return new RequestError("cancelled", e.message);
   return e;
 }
 
@@ -94,6 +96,11 @@ export const handlers: Handlers = {
     return translated(() => runLevels(params));
   },
 
+  async "jpeg-run"(params) {
+    await ensureBackend();
+    return translated(() => runJpeg(params));
+  },
+
   async baselines(params) {
     await ensureBackend();
     return translated(() => inputBaselines(params));
@@ -103,6 +110,25 @@ export const handlers: Handlers = {
     if (!(params.bytes instanceof Uint8Array)) throw new RequestError("bad-request", "No bitstream bytes were sent.");
     await ensureBackend();
     return translated(() => decodeFile(params.bytes));
+  },
+
+  async cuts(params) {
+    await ensureBackend();
+    return translated(() => listCuts(params));
+  },
+
+  async fit(params, ctx) {
+    await ensureBackend();
+    return translated(() => fit(params, (p) => ctx.progress(p)));
+  },
+
+  async "cancel-fit"() {
+    return cancelFit();
+  },
+
+  async "load-unit"(params) {
+    await ensureBackend();
+    return translated(() => loadUnit(params));
   },
 
   async memory() {

@@ -16,6 +16,7 @@ import { assetUrl } from "./asset-url";
 import { fetchBackbone } from "./fetch-backbone";
 import { Cancelled, fetchBytes, fetchJson, LoadError } from "./fetch-checked";
 import type { ModelEntry, ModelFiles, Progress, RegistryEntry } from "./playground-protocol";
+import { fittedRate, withFitted } from "./fitted-units";
 import { SessionStore } from "./session";
 
 export { Cancelled, LoadError };
@@ -118,7 +119,7 @@ export async function modelFiles(id: string): Promise<ModelFiles> {
       throw new LoadError(`The sample gallery (${url}) is unusable: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  return { manifest, rd, rdProblem, samples };
+  return { manifest: withFitted(manifest), rd, rdProblem, samples };
 }
 
 /** Files next to a manifest, fetched relative to its folder. */
@@ -197,12 +198,16 @@ async function open(id: string, signal: AbortSignal, progress: (p: Progress) => 
   let disposed = false;
   const model: LoadedModel & { dispose(): void } = {
     id,
-    manifest,
+    // With the units fitted in this worker: they are split points like the manifest's own.
+    get manifest() {
+      return withFitted(manifest);
+    },
     backbone,
     sessions,
     rate(split, rate) {
       if (disposed) return Promise.reject(new Error(`model ${id} is no longer loaded`));
-      return loadRateOnce(split, rate);
+      const fitted = split >= manifest.splits.length ? fittedRate(id, split, rate) : undefined;
+      return fitted ? Promise.resolve(fitted) : loadRateOnce(split, rate);
     },
     firstRunOf(split) {
       const first = !ran.has(split);

@@ -12,6 +12,7 @@ import type { SymbolHistogram } from "@/lib/view/histogram";
 import type { Sample } from "@/lib/view/samples";
 import type { StageTimes } from "@/lib/pipeline/run";
 import type { WorkerCounters } from "./counters";
+import type { FitProgressView } from "./fit-protocol";
 
 export type { WorkerCounters };
 
@@ -22,8 +23,10 @@ export interface PlainTensor {
 }
 
 export interface Progress {
-  /** The step under way: the model description, the weights download, building the model in tfjs. */
-  phase: "manifest" | "weights" | "build";
+  /** The step under way: the model description, the weights download, building the model in tfjs; or a fit's. */
+  phase: "manifest" | "weights" | "build" | "fit";
+  /** A fit's progress (phase "fit"). */
+  fit?: FitProgressView;
   /** The step in words ("the backbone weights"). */
   what: string;
   /** 0..1 where it can be measured (bytes downloaded), null where it cannot. */
@@ -178,6 +181,10 @@ export interface LevelResult {
   featureMse: number;
   featurePsnr: number;
   prediction: Prediction;
+  /** This level's stage times; head is the time measured when the head output was computed for this input. */
+  ms: StageMs;
+  /** Whether the head time was measured during the first run of this split point (kernel setup included). */
+  headCold: boolean;
 }
 
 export interface RunLevelsResult {
@@ -186,7 +193,29 @@ export interface RunLevelsResult {
   split: number;
   levels: LevelResult[];
   unsplit: Prediction;
+  /** The whole model on this input, as measured when it was first computed for it. */
+  unsplitMs: number;
   counters: WorkerCounters;
+}
+
+/** Sending the input itself as a JPEG instead of splitting: the file, what the server decodes, the model on that. */
+export interface JpegRunParams extends Omit<InputParams, "split"> {
+  quality: number;
+}
+
+export interface JpegRunResult {
+  token: number;
+  model: string;
+  quality: number;
+  /** The JPEG file's size: what would be sent. */
+  bytes: number;
+  /** The pixels the server decodes from it (the model's input size and channels). */
+  decoded: Uint8Array;
+  /** The whole model on the decoded JPEG, and on the original input. */
+  prediction: Prediction;
+  unsplit: Prediction;
+  /** Encoding and decoding the JPEG, and the whole model on the decoded pixels (ms). */
+  ms: { encode: number; decode: number; model: number };
 }
 
 export interface DecodeParams {

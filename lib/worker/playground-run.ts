@@ -19,6 +19,7 @@ import type { LoadedRate } from "@/lib/pipeline/units";
 import { candidateDetections, shownDetections } from "@/lib/view/detections";
 import { symbolHistograms } from "@/lib/view/histogram";
 import { counters, snapshot } from "./counters";
+import { fittedById } from "./fitted-units";
 import { manifestByIndex, ModelSlot, type LoadedModel } from "./model-store";
 import type { EntropyTables } from "@/lib/codec";
 import {
@@ -26,6 +27,8 @@ import {
   type DecodeResult,
   type InputParams,
   type BaselinesResult,
+  type JpegRunParams,
+  type JpegRunResult,
   type LatentSummary,
   type LevelResult,
   type Prediction,
@@ -34,6 +37,7 @@ import {
   type RunResult,
 } from "./playground-protocol";
 import { JPEG_QUALITY, type InputSession } from "./session";
+import { jpegBytes, jpegDecode } from "@/lib/baselines/image-codecs";
 
 /** Thrown when a newer run has arrived or the page chose another model; the page ignores the answer. */
 export class StaleRun extends Error {
@@ -124,10 +128,12 @@ function checkPixels(m: ModelManifest, pixels: unknown): Uint8Array {
  * while `work` runs, and counts how it ended.
  */
 async function asRun<T>(
-  p: InputParams,
+  p: Pick<InputParams, "token" | "channel" | "model" | "pixels">,
   work: (ctx: { model: LoadedModel; session: InputSession; checkpoint: Checkpoint; stale: () => void }) => Promise<T>,
+  side = false,
 ): Promise<T> {
-  counters.runsRequested++;
+  if (side) counters.sideRunsRequested++;
+  else counters.runsRequested++;
   const channel = p.channel ?? "main";
   latestTokens.set(channel, Math.max(latestTokens.get(channel) ?? -Infinity, p.token));
   const stale = () => {
@@ -152,7 +158,8 @@ async function asRun<T>(
       const session = model.sessions.acquire(pixels);
       try {
         const result = await work({ model, session, checkpoint, stale });
-        counters.runsComputed++;
+        if (side) counters.sideRunsComputed++;
+        else counters.runsComputed++;
         return result;
       } finally {
         model.sessions.release(session);
@@ -161,7 +168,10 @@ async function asRun<T>(
       handle.release();
     }
   } catch (e) {
-    if (e instanceof StaleRun) counters.runsDropped++;
+    if (e instanceof StaleRun) {
+      if (side) counters.sideRunsDropped++;
+      else counters.runsDropped++;
+    }
     throw e;
   }
 }
@@ -242,39 +252,96 @@ export async function runUnits(
 
 /** Every rate level of a split point on one input, one after another, the head computed (at most) once. */
 export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
-  return asRun(p, async ({ model, session, checkpoint, stale }) => {
-    const { manifest, backbone } = model;
-    const split = manifest.splits[p.split];
-    if (!split) throw new BadInput(`Model ${manifest.id} has no split ${p.split}.`);
-    const levels: LevelResult[] = [];
-    for (const rate of split.rates) {
-      const loaded = await rateOf(model, p.split, rate.index);
-      stale();
-      model.firstRunOf(p.split);
-      const head = await session.head(split);
-      await checkpoint("buEncoder");
-      const coded = await encodeFeatures(loaded, { model: manifest.index, split: p.split, rate: rate.index }, head.features, checkpoint);
-      await checkpoint("entropyDecode");
-      const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
-      try {
-        const all = concat(head.plain().map((f) => f.data));
-        const allRec = concat(server.reconstruction.map((r) => r.dataSync() as Float32Array));
-        levels.push({
-          rate: rate.index,
-          bytes: coded.bitstreams[0].length,
-          payloadBytes: coded.payloadBytes[0],
-          estimatedBits: coded.estimatedBits[0],
-          featureMse: mse(all, allRec),
-          featurePsnr: psnr(all, allRec),
-          prediction: predictionOf(manifest, (await server.outputs[0].data()) as Float32Array),
-        });
-      } finally {
-        tf.dispose([...server.reconstruction, ...server.outputs]);
+  return asRun(
+    p,
+    async ({ model, session, checkpoint, stale }) => {
+      const { manifest, backbone } = model;
+      const split = manifest.splits[p.split];
+      if (!split) throw new BadInput(`Model ${manifest.id} has no split ${p.split}.`);
+      const levels: LevelResult[] = [];
+      for (const rate of split.rates) {
+        const loaded = await rateOf(model, p.split, rate.index);
+        stale();
+        model.firstRunOf(p.split);
+        const head = await session.head(split);
+        await checkpoint("buEncoder");
+        const coded = await encodeFeatures(loaded, { model: manifest.index, split: p.split, rate: rate.index }, head.features, checkpoint);
+        await checkpoint("entropyDecode");
+        const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams, checkpoint);
+        try {
+          const all = concat(head.plain().map((f) => f.data));
+          const allRec = concat(server.reconstruction.map((r) => r.dataSync() as Float32Array));
+          levels.push({
+            rate: rate.index,
+            bytes: coded.bitstreams[0].length,
+            payloadBytes: coded.payloadBytes[0],
+            estimatedBits: coded.estimatedBits[0],
+            featureMse: mse(all, allRec),
+            featurePsnr: psnr(all, allRec),
+            prediction: predictionOf(manifest, (await server.outputs[0].data()) as Float32Array),
+            ms: { head: head.ms, ...coded.ms, ...server.ms },
+            headCold: head.cold,
+          });
+        } finally {
+          tf.dispose([...server.reconstruction, ...server.outputs]);
+        }
       }
-    }
-    const unsplit = await session.unsplit(split);
-    return { token: p.token, model: manifest.id, split: p.split, levels, unsplit: predictionOf(manifest, unsplit.out), counters: snapshot() };
-  });
+      const unsplit = await session.unsplit(split);
+      return {
+        token: p.token,
+        model: manifest.id,
+        split: p.split,
+        levels,
+        unsplit: predictionOf(manifest, unsplit.out),
+        unsplitMs: unsplit.ms,
+        counters: snapshot(),
+      };
+    },
+    true,
+  );
+}
+
+/**
+ * Sending the input as a JPEG instead of splitting it: encoded and decoded as a receiver would, and the whole model
+ * run on the decoded pixels (its own session), beside the whole model on the original.
+ */
+export async function runJpeg(p: JpegRunParams): Promise<JpegRunResult> {
+  return asRun(
+    p,
+    async ({ model, session, checkpoint }) => {
+      const { manifest } = model;
+      if (!(Number.isFinite(p.quality) && p.quality >= 1 && p.quality <= 100)) throw new BadInput(`A JPEG quality is 1 to 100, not ${p.quality}.`);
+      const { width, height, channels } = manifest.input;
+      const first = manifest.splits[0];
+      const original = await session.unsplit(first);
+      await checkpoint("head");
+      let t = performance.now();
+      const bytes = jpegBytes({ pixels: p.pixels, width, height, channels }, p.quality);
+      const encode = performance.now() - t;
+      t = performance.now();
+      const decoded = jpegDecode(bytes, manifest.input);
+      const decode = performance.now() - t;
+      await checkpoint("head");
+      const received = model.sessions.acquire(decoded);
+      try {
+        t = performance.now();
+        const out = await received.unsplit(first);
+        return {
+          token: p.token,
+          model: manifest.id,
+          quality: p.quality,
+          bytes: bytes.length,
+          decoded: decoded.slice(),
+          prediction: predictionOf(manifest, out.out),
+          unsplit: predictionOf(manifest, original.out),
+          ms: { encode, decode, model: performance.now() - t },
+        };
+      } finally {
+        model.sessions.release(received);
+      }
+    },
+    true,
+  );
 }
 
 /** What sending the input itself would cost: its JPEG size, computed once per input, apart from the runs. */
@@ -302,13 +369,22 @@ export async function decodeFile(bytes: Uint8Array): Promise<DecodeResult> {
   const { header } = readContainer(bytes);
   const manifest = await manifestByIndex(header.model);
   if (!manifest) throw new BitstreamError("unknown-id", `no model has index ${header.model}`);
-  const found = findRate(manifest, header.split, header.rate);
+  // A fitted unit's stream names its unit by id (its split field is the cut's index): that unit, or a clear no.
+  const unit = header.unit === undefined ? undefined : fittedById(header.unit);
+  if (header.unit !== undefined) {
+    if (!unit) throw new BitstreamError("unknown-unit", `it was made with unit ${header.unit}, which this page has not fitted or loaded`);
+    if (unit.model !== manifest.id)
+      throw new BitstreamError("unknown-unit", `unit ${header.unit} belongs to model ${unit.model}, the stream names ${manifest.id}`);
+  }
+  const found = unit
+    ? unit.split.rates[header.rate] && { split: unit.split, rate: unit.split.rates[header.rate] }
+    : findRate(manifest, header.split, header.rate);
   if (!found) throw new BitstreamError("unknown-id", `model ${manifest.id} has no split ${header.split} with rate level ${header.rate}`);
 
   const model = await decodeSlot.use(manifest.id);
   const handle = await decodeSlot.hold(manifest.id);
   try {
-    const loaded = await handle.model.rate(header.split, header.rate);
+    const loaded = unit ? unit.rates[header.rate] : await handle.model.rate(header.split, header.rate);
     // The payload against its tables (throws a BitstreamError) before the backbone runs.
     decodeSymbols(bytes, () => ({ shapes: loaded.rate.units.map((u) => u.latentShape), tables: loaded.units.map((u) => u.tables) }));
     const server = await runServer(model.backbone, loaded, manifest.index, [bytes]);

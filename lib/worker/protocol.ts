@@ -11,6 +11,8 @@ import type { BackendFailure, BackendName } from "@/lib/tf/browser-backend";
 import type {
   BaselinesParams,
   BaselinesResult,
+  JpegRunParams,
+  JpegRunResult,
   DecodeParams,
   DecodeResult,
   LoadModelParams,
@@ -25,6 +27,7 @@ import type {
   RunParams,
   RunResult,
 } from "./playground-protocol";
+import type { CutsParams, CutsResult, FitParams, FittedResult, LoadUnitParams } from "./fit-protocol";
 
 export type { BackendFailure, BackendName };
 
@@ -80,8 +83,13 @@ export interface Requests {
   run: { params: RunParams; result: RunResult };
   "run-levels": { params: RunLevelsParams; result: RunLevelsResult };
   baselines: { params: BaselinesParams; result: BaselinesResult };
+  "jpeg-run": { params: JpegRunParams; result: JpegRunResult };
   "decode-bitstream": { params: DecodeParams; result: DecodeResult };
   memory: { params: Record<string, never>; result: MemoryResult };
+  cuts: { params: CutsParams; result: CutsResult };
+  fit: { params: FitParams; result: FittedResult };
+  "cancel-fit": { params: Record<string, never>; result: { cancelled: boolean } };
+  "load-unit": { params: LoadUnitParams; result: FittedResult };
 }
 
 export type RequestType = keyof Requests;

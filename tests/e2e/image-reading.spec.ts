@@ -67,7 +67,7 @@ test("the gallery photos reach the detector as the same pixels in the page as in
   await page.goto("/?model=centernet&backend=wasm");
   const seen = page.getByRole("img", { name: "the input as the model sees it" });
   for (const s of samples) {
-    await page.getByRole("button", { name: `Sample ${s.id} (${s.title})` }).click();
+    await page.getByRole("radio", { name: `Sample ${s.id} (${s.title})` }).click();
     await expect(page.getByText(`sample ${s.id} (${s.title})`)).toBeVisible();
     const node = await readImageFileNode(path.join(SITE_DIR, "samples/photos", s.file), { size, framing: "stretch" });
     if (!node.ok) throw new Error(node.message);

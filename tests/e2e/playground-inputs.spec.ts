@@ -69,7 +69,7 @@ test("bad uploads get a sentence and the app keeps working", async ({ page }) =>
   expect(huge.unsplitTop).toBe("1");
 
   // Still working: back to a sample.
-  await page.getByRole("button", { name: /^Sample test-0 / }).click();
+  await page.getByRole("radio", { name: /^Sample test-0 / }).click();
   const again = await readLive(page, { sample: "test-0" });
   expect(again.bytes).toBe(before.bytes);
 });
@@ -151,7 +151,7 @@ test("a blank input gets a warning instead of a silent prediction", async ({ pag
     .setInputFiles({ name: "clear.png", mimeType: "image/png", buffer: Buffer.from(rgbaPng(40, 30, new Uint8Array(40 * 30 * 4))) });
   await expect(page.getByRole("status").filter({ hasText: "blank" })).toContainText("This input is blank once prepared for the model");
   // Back to a sample: the warning goes with the blank input.
-  await page.getByRole("button", { name: /^Sample test-0 / }).click();
+  await page.getByRole("radio", { name: /^Sample test-0 / }).click();
   await expect(page.getByRole("status").filter({ hasText: "blank" })).toHaveCount(0);
 });
 
@@ -167,7 +167,7 @@ test("huge pictures are refused from their header as too large, the app keeps wo
   await expect(page.getByRole("alert").filter({ hasText: "poster.png" })).toHaveText(
     '"poster.png" is too large (12000 × 12000 pixels; the limit is 40 megapixels).',
   );
-  await page.getByRole("button", { name: /^Sample test-0 / }).click();
+  await page.getByRole("radio", { name: /^Sample test-0 / }).click();
   expect((await readLive(page, { sample: "test-0" })).bytes).toBe(before.bytes);
 });
 

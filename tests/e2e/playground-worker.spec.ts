@@ -50,7 +50,7 @@ test("a rate change reuses the head and the unsplit model; a split or an input r
   expect((await counters(page)).head).toBe(first.head + 1);
   expect((await counters(page)).unsplit).toBe(first.unsplit);
 
-  await page.getByRole("button", { name: /^Sample test-5 / }).click();
+  await page.getByRole("radio", { name: /^Sample test-5 / }).click();
   await readLive(page, { sample: "test-5", newerThan: live.token });
   expect((await counters(page)).head).toBe(first.head + 2);
   expect((await counters(page)).unsplit).toBe(first.unsplit + 1);

@@ -110,13 +110,13 @@ test("50 consecutive runs over five inputs leave the worker with as many tensors
   const samples = ["test-4", "test-5", "test-6", "test-7", "test-8"];
   let token = (await readLive(page)).token;
   for (const s of samples.slice(0, 3)) {
-    await page.getByRole("button", { name: new RegExp(`^Sample ${s} `) }).click();
+    await page.getByRole("radio", { name: new RegExp(`^Sample ${s} `) }).click();
     token = (await readLive(page, { sample: s, newerThan: token })).token;
   }
   const before = (await readLive(page)).numTensors;
   for (let i = 0; i < 50; i++) {
     const rate = split.rates[i % split.rates.length];
-    if (i % 10 === 0) await page.getByRole("button", { name: new RegExp(`^Sample ${samples[(i / 10) % samples.length]} `) }).click();
+    if (i % 10 === 0) await page.getByRole("radio", { name: new RegExp(`^Sample ${samples[(i / 10) % samples.length]} `) }).click();
     else await pickRate(page, rate.index);
     token = (await readLive(page, { newerThan: token })).token;
   }

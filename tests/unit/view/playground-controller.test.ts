@@ -62,7 +62,17 @@ function runResult(params: { token: number; model: string; split: number; rate: 
     backend: "wasm",
     features: params.features ? [{ data: new Float32Array(4), shape: [2, 2, 1] }] : null,
     bitstream: new Uint8Array(10 + params.rate),
-    counters: { runsRequested: 0, runsComputed: 0, runsDropped: 0, headRuns: 0, unsplitRuns: 0, jpegEncodes: 0 },
+    counters: {
+      runsRequested: 0,
+      runsComputed: 0,
+      runsDropped: 0,
+      sideRunsRequested: 0,
+      sideRunsComputed: 0,
+      sideRunsDropped: 0,
+      headRuns: 0,
+      unsplitRuns: 0,
+      jpegEncodes: 0,
+    },
   } as unknown as RunResult;
 }
 
@@ -87,6 +97,7 @@ function setup(search = "") {
     },
     address,
     readSample: async (url) => (reads.push(url), new Uint8Array([1, 2, 3, 4])),
+    curveDelayMs: 0,
   });
   const pending = (type: RequestType) => calls.filter((x) => x.type === type);
   const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -314,5 +325,79 @@ describe("the playground controller", () => {
     t.c.change({ lesson: "" });
     expect(t.c.getState().settings?.lesson).toBeUndefined();
     expect(t.history.at(-1)!.search).not.toContain("lesson");
+  });
+});
+
+describe("this input's RD curves", () => {
+  const levels = (p: { token: number; model: string; split: number }) => ({
+    token: p.token,
+    model: p.model,
+    split: p.split,
+    levels: [0, 1, 2].map((rate) => ({ rate, bytes: 10 + rate })),
+    unsplit: { probs: [], detections: [] },
+    unsplitMs: 1,
+  });
+
+  it("are asked for after the first result, on their own channel, then split after split on request", async () => {
+    const t = setup();
+    await t.boot();
+    expect(t.pending("run-levels")).toHaveLength(0);
+    await t.answerRun();
+    await t.flush(); // the curve waits for the view to be idle
+    expect(t.pending("run-levels").map((x) => x.params)).toMatchObject([{ channel: "levels", model: "digits", split: 0 }]);
+    expect(t.c.getState().curvesRunning).toEqual({ split: 0, all: false });
+    await t.answer("run-levels", levels);
+    expect(t.c.getState().curves?.bySplit[0]?.levels).toHaveLength(3);
+    expect(t.c.getState().curvesRunning).toBeNull();
+    // A rate change reruns the main view only: the curve of this input and split is known.
+    t.c.change({ rate: "r2" });
+    await t.answerRun();
+    await t.flush(); // the curve waits for the view to be idle
+    expect(t.pending("run-levels")).toHaveLength(0);
+    t.c.runEverySplit();
+    expect(t.pending("run-levels").map((x) => x.params)).toMatchObject([{ split: 1 }]);
+    await t.answer("run-levels", levels);
+    expect(Object.keys(t.c.getState().curves!.bySplit)).toEqual(["0", "1"]);
+    expect(t.pending("run-levels")).toHaveLength(0);
+  });
+
+  it("of a superseded input are dropped: a newer request has a newer token, and the older answer is ignored", async () => {
+    const t = setup();
+    await t.boot();
+    await t.answerRun();
+    await t.flush(); // the curve waits for the view to be idle
+    const first = t.pending("run-levels")[0];
+    t.c.chooseInput({ kind: "upload", pixels: new Uint8Array([9, 9, 9, 9]) });
+    await t.answerRun();
+    await t.flush(); // the curve waits for the view to be idle
+    const [, second] = t.pending("run-levels");
+    expect((second.params as { token: number }).token).toBeGreaterThan((first.params as { token: number }).token);
+    first.settle({ ok: true, value: levels(first.params as never) });
+    await t.flush();
+    expect(t.c.getState().curves?.bySplit[0]).toBeUndefined();
+    second.settle({ ok: true, value: levels(second.params as never) });
+    await t.flush();
+    expect(t.c.getState().curves?.pixels).toEqual(new Uint8Array([9, 9, 9, 9]));
+    expect(t.c.getState().curves?.bySplit[0]).toBeDefined();
+  });
+
+  it("wait while the view keeps running: a run asked for before the delay ends puts the curve off", async () => {
+    const t = setup();
+    await t.boot();
+    await t.answer("run", runResult);
+    // Before the idle delay is over, the slider moves on: no curve yet.
+    t.c.change({ rate: "r2" });
+    await t.flush();
+    expect(t.pending("run-levels")).toHaveLength(0);
+    await t.answerRun();
+    await t.flush();
+    expect(t.pending("run-levels")).toHaveLength(1);
+  });
+
+  it("select a point's split and level in one step", async () => {
+    const t = setup();
+    await t.boot();
+    t.c.change({ split: "b", rate: "r0" });
+    expect(t.c.getState().settings).toMatchObject({ split: "b", rate: "r0" });
   });
 });

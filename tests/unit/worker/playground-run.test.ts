@@ -224,14 +224,38 @@ describe("runs on the page's model", () => {
     const before = { ...counters };
     const all = await run.runLevels({ token: ++token, model: "digits", split: 0, pixels: pixels(4) });
     expect(counters.headRuns).toBe(before.headRuns);
+    // Counted beside the view's runs, not as one of them.
+    expect(counters.runsComputed).toBe(before.runsComputed);
+    expect(counters.sideRunsComputed).toBe(before.sideRunsComputed + 1);
     expect(all.levels.map((l) => l.rate)).toEqual([0, 1]);
     all.levels.forEach((level, i) => {
       expect(level.bytes).toBe(singles[i].bitstream.length);
       expect(level.featureMse).toBeCloseTo(singles[i].featureMse, 10);
       expect(level.prediction.probs).toEqual(singles[i].prediction.split.probs);
+      // Stage times for the link budget: every stage measured, the head's the time of its one computation.
+      for (const stage of ["buEncoder", "entropyEncode", "entropyDecode", "buDecoder", "tail"] as const) expect(level.ms[stage]).toBeGreaterThanOrEqual(0);
+      expect(level.ms.head).toBe(singles[0].ms.head);
     });
     // The coarser quantizer step distorts more.
     expect(all.levels[0].featureMse).toBeGreaterThan(all.levels[1].featureMse);
+  });
+
+  it("send the input as a JPEG instead: the file's size as the baseline counts it, the model on what a receiver decodes", async () => {
+    await pageModel();
+    const { jpegBytes: baseline, jpegQuality } = await run.inputBaselines({ model: "digits", pixels: pixels(6) });
+    const j = await run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: jpegQuality });
+    expect(j.bytes).toBe(baseline);
+    expect(j.decoded).toHaveLength(28 * 28);
+    // Lossy: the decoded pixels differ from the sent ones, and the model ran on them, not on the original.
+    expect([...j.decoded]).not.toEqual([...pixels(6)]);
+    const original = await run.runImage({ ...params(0, 6) });
+    expect(j.unsplit.probs).toEqual(original.prediction.unsplit.probs);
+    expect(j.prediction.probs).not.toEqual(j.unsplit.probs);
+    // A coarser quality makes a smaller file.
+    expect((await run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: 10 })).bytes).toBeLessThan(j.bytes);
+    await expect(run.runJpeg({ token: ++token, channel: "right", model: "digits", pixels: pixels(6), quality: 0 })).rejects.toThrow(
+      "A JPEG quality is 1 to 100",
+    );
   });
 
   it("leave no tensors behind, run after run, however many inputs come and go", async () => {

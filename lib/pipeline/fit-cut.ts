@@ -1,0 +1,312 @@
+/**
+ * Fitting bottleneck units at any cut of a loaded model, on a handful of images: what "Fit a unit here" does in the
+ * worker and what `npm run bench:fit` times in Node, one procedure for both.
+ *
+ *   features  the head runs once over the images; the cut tensors and the unsplit model's outputs are kept;
+ *   fit       per cut tensor, lib/bottleneck/fit.ts's fitUnits (closed-form PCA start, entropy model per level,
+ *             the short fine-tune of its budget), finest level first;
+ *   measure   as soon as every tensor has its unit for a level, that level runs through the real pipeline on the
+ *             same images: real bitstreams (their bytes), decoded, through the real tail (its agreement with the
+ *             unsplit model).
+ * The result is a split point like a manifest's, with its units loaded, plus the files that describe each unit
+ * (unit-file.ts), so a fitted unit can be run, downloaded and loaded again like a prepared one.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { tablesToJSON, type EntropyTablesJSON } from "@/lib/codec";
+import { buParamCount, decoderMacs, encoderMacs, foldForInference, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
+import { fitUnits, QUICK_BUDGET, type FitBudget, type FitLevel, type FitProgress, type FittedUnit } from "@/lib/bottleneck/fit";
+import { serializeBu, type BuFileJSON } from "@/lib/bottleneck/io";
+import { mean, top1 } from "@/lib/metrics/summary";
+import type { Backbone } from "@/lib/models/backbone";
+import type { Cut } from "@/lib/models/cuts";
+import type { ModelManifest, RateLevel, SplitPoint } from "@/lib/models/manifest";
+import { matchedCount, shownDetections } from "@/lib/view/detections";
+import { encodeFeatures, runServer } from "./run";
+import { disposeRate, type LoadedRate } from "./units";
+
+export interface FitPlan {
+  /** From fewest bytes (r0) to best quality. */
+  levels: { step: number; stride: number }[];
+  maxLatentChannels: number;
+  componentFraction: number;
+  lambdaFactor: number;
+}
+
+/** Steps (in units of the tensor's RMS channel deviation) of a cut no script prepared. */
+const DEFAULT_STEPS = { classification: [10, 6, 3.5, 2, 1.2], detection: [2.2, 1.5, 1, 0.6, 0.35] };
+
+/**
+ * The levels to fit: a prepared split's own steps and patch sizes (so that a refit is comparable with its units);
+ * elsewhere a default ladder, with 2x2 patches on maps of 14 pixels or more (their neighbours are alike) and
+ * single positions on smaller ones.
+ */
+export function planFor(manifest: ModelManifest, cut: Cut): FitPlan {
+  const prepared = manifest.splits.find((s) => s.tensors.map((t) => t.node).join("+") === cut.id);
+  if (prepared && prepared.rates.length > 0)
+    return {
+      levels: prepared.rates.map((r) => ({ step: r.step, stride: r.stride })),
+      maxLatentChannels: Math.max(...prepared.rates.map((r) => r.latentChannels)),
+      componentFraction: 0.15,
+      lambdaFactor: 0.5,
+    };
+  const [h, w, c] = cut.tensors[0].shape;
+  const stride = h >= 14 && h % 2 === 0 && w % 2 === 0 ? 2 : 1;
+  return {
+    levels: DEFAULT_STEPS[manifest.task].map((step) => ({ step, stride })),
+    maxLatentChannels: Math.min(stride * stride * c, manifest.task === "detection" ? 32 : 24),
+    componentFraction: 0.15,
+    lambdaFactor: 0.5,
+  };
+}
+
+export interface CutFitProgress {
+  phase: "features" | FitProgress["phase"] | "measure";
+  /** Which cut tensor is being fitted (0-based) of how many. */
+  tensor: number;
+  tensors: number;
+  rateIndex: number | null;
+  levels: number;
+  step: number;
+  steps: number;
+}
+
+/** One level of the fitted curve, measured on real bitstreams. */
+export interface FitPoint {
+  rate: number;
+  bytesMean: number;
+  /** Share of the images where the split model agrees with the unsplit one (top-1 class; detections found again). */
+  agreement: number;
+  featureMse: number;
+  /** Seconds since the fit started when this level was done. */
+  seconds: number;
+}
+
+export interface UnitFiles {
+  bu: BuFileJSON;
+  weights: Uint8Array;
+  tables: EntropyTablesJSON;
+}
+
+export interface FittedSplit {
+  split: SplitPoint;
+  /** Loaded units per level, in level order: the caller disposes them (disposeFitted). */
+  rates: LoadedRate[];
+  /** Per level, per cut tensor: the unit's files. */
+  files: UnitFiles[][];
+  points: FitPoint[];
+  images: number;
+  seconds: number;
+}
+
+export function disposeFitted(f: Pick<FittedSplit, "rates">): void {
+  for (const r of f.rates) disposeRate(r);
+}
+
+export interface CutFitOptions {
+  backbone: Backbone;
+  manifest: ModelManifest;
+  cut: Cut;
+  /** The index the fitted split point gets in the page's list (after the manifest's own). */
+  splitIndex: number;
+  splitId: string;
+  unitId: string;
+  /** The cut's index in the model's list of cuts: what the fitted unit's streams name as their split. */
+  cutIndex: number;
+  /** Model inputs (already in the model's value range), NHWC, `count` of them. */
+  inputs: Float32Array;
+  count: number;
+  plan?: FitPlan;
+  budget?: FitBudget;
+  seed?: number;
+  /** Images per head run. */
+  chunk?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: CutFitProgress) => void;
+  /** Each level as soon as it is measured (finest first). */
+  onPoint?: (p: FitPoint) => void;
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function abortIfAsked(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("The fit was stopped.", "AbortError");
+}
+
+function levelLabel(r: number, count: number): string {
+  return r === 0 ? "fewest bytes" : r === count - 1 ? "best quality" : `level ${r + 1}`;
+}
+
+export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  const { backbone, manifest, cut } = o;
+  const plan = o.plan ?? planFor(manifest, cut);
+  const levels = plan.levels.length;
+  const tensors = cut.tensors.length;
+  const { height, width, channels } = manifest.input;
+  const pix = height * width * channels;
+  if (o.count < 1 || o.inputs.length !== o.count * pix)
+    throw new Error(`${o.inputs.length} input values for ${o.count} images of ${height}x${width}x${channels}`);
+  const report = (p: Omit<CutFitProgress, "tensors" | "levels">) => o.onProgress?.({ ...p, tensors, levels });
+
+  // Features: the cut tensors and the unsplit outputs of every image, computed once.
+  const chunk = o.chunk ?? (manifest.task === "detection" ? 1 : 64);
+  const feats = cut.tensors.map((t) => new Float32Array(o.count * t.shape.reduce((a, b) => a * b, 1)));
+  const unsplit: Float32Array[] = [];
+  for (let s = 0; s < o.count; s += chunk) {
+    report({ phase: "features", tensor: 0, rateIndex: null, step: s, steps: o.count });
+    const n = Math.min(chunk, o.count - s);
+    const x = tf.tensor4d(o.inputs.subarray(s * pix, (s + n) * pix), [n, height, width, channels]);
+    try {
+      const heads = backbone.head(x, cut.tensors);
+      try {
+        heads.forEach((h, i) => feats[i].set(h.dataSync(), s * (feats[i].length / o.count)));
+        const outs = backbone.tail(heads, cut.tensors);
+        const out = outs[0].dataSync() as Float32Array;
+        tf.dispose(outs);
+        const per = out.length / n;
+        for (let i = 0; i < n; i++) unsplit.push(out.slice(i * per, (i + 1) * per));
+      } finally {
+        tf.dispose(heads);
+      }
+    } finally {
+      x.dispose();
+    }
+    await yieldToEvents();
+    abortIfAsked(o.signal);
+  }
+  const reference = unsplit.map((out) => (manifest.task === "detection" ? shownDetections(out) : top1(out, out.length)[0]));
+
+  // Per level, per tensor: the fitted unit, once known.
+  const fitted: (FittedUnit | null)[][] = plan.levels.map(() => cut.tensors.map(() => null));
+  const rates: (LoadedRate | null)[] = plan.levels.map(() => null);
+  const files: UnitFiles[][] = plan.levels.map(() => []);
+  const points: FitPoint[] = [];
+  const rateLevels: RateLevel[] = [];
+  const split: SplitPoint = {
+    id: o.splitId,
+    index: o.splitIndex,
+    label: `Fitted here: ${cut.label}`,
+    tensors: cut.tensors,
+    headMacs: cut.headMacs,
+    clientShare: cut.clientShare,
+    rates: rateLevels,
+  };
+
+  const measure = async (r: number) => {
+    report({ phase: "measure", tensor: tensors - 1, rateIndex: r, step: 0, steps: 1 });
+    const units = fitted[r] as FittedUnit[];
+    const cfgs: BuConfig[] = units.map((u) => u.cfg);
+    const rate: RateLevel = {
+      id: `r${r}`,
+      index: r,
+      label: levelLabel(r, levels),
+      lambda: units[0].lambda,
+      latentChannels: Math.max(...cfgs.map((c) => c.latentChannels)),
+      stride: cfgs[0].stride,
+      step: cfgs[0].step,
+      units: cfgs.map((c, i) => ({ bu: `fitted:${o.unitId}/r${r}/u${i}`, weights: "fitted", tables: "fitted", latentShape: latentShape(c) })),
+      buParams: cfgs.reduce((n, c) => n + buParamCount(c), 0),
+      encoderMacs: cfgs.reduce((n, c) => n + encoderMacs(c), 0),
+      decoderMacs: cfgs.reduce((n, c) => n + decoderMacs(c), 0),
+    };
+    const loaded: LoadedRate = {
+      split,
+      rate,
+      units: units.map((u) => ({ bu: foldForInference(u.cfg, u.params), tables: u.tables })),
+      unitId: o.unitId,
+      cutIndex: o.cutIndex,
+    };
+    rates[r] = loaded;
+    files[r] = units.map((u) => {
+      const { json, bin } = serializeBu(u.cfg, u.params);
+      return { bu: json, weights: bin, tables: tablesToJSON(u.tables) };
+    });
+    for (const u of units) tf.dispose(Object.values(u.params));
+    fitted[r] = cut.tensors.map(() => null);
+
+    // The level on every image, through real bitstreams.
+    const bytes: number[] = [];
+    const agree: number[] = [];
+    const mses: number[] = [];
+    for (let s = 0; s < o.count; s += chunk) {
+      const n = Math.min(chunk, o.count - s);
+      const xs = cut.tensors.map((t, i) => {
+        const per = t.shape.reduce((a, b) => a * b, 1);
+        return tf.tensor4d(feats[i].subarray(s * per, (s + n) * per), [n, ...t.shape] as [number, number, number, number]);
+      });
+      try {
+        const coded = await encodeFeatures(loaded, { model: manifest.index, split: split.index, rate: r }, xs);
+        const server = await runServer(backbone, loaded, manifest.index, coded.bitstreams);
+        try {
+          bytes.push(...coded.bitstreams.map((b) => b.length));
+          const out = server.outputs[0].dataSync() as Float32Array;
+          const per = out.length / n;
+          let mseSum = 0;
+          xs.forEach((x, i) => {
+            const a = x.dataSync();
+            const b = server.reconstruction[i].dataSync();
+            let e = 0;
+            for (let k = 0; k < a.length; k++) e += (a[k] - b[k]) ** 2;
+            mseSum += e / a.length;
+          });
+          for (let i = 0; i < n; i++) {
+            const o_ = out.subarray(i * per, (i + 1) * per);
+            const ref = reference[s + i];
+            if (typeof ref === "number") agree.push(top1(o_, o_.length)[0] === ref ? 1 : 0);
+            else agree.push(ref.length === 0 ? (shownDetections(o_).length === 0 ? 1 : 0) : matchedCount(shownDetections(o_), ref) / ref.length);
+            mses.push(mseSum / xs.length);
+          }
+        } finally {
+          tf.dispose([...server.reconstruction, ...server.outputs]);
+        }
+      } finally {
+        tf.dispose(xs);
+      }
+    }
+    const point: FitPoint = { rate: r, bytesMean: mean(bytes), agreement: mean(agree), featureMse: mean(mses), seconds: seconds() };
+    points.push(point);
+    rateLevels[r] = rate;
+    o.onPoint?.(point);
+    await yieldToEvents();
+  };
+
+  try {
+    for (let t = 0; t < tensors; t++) {
+      const shape = cut.tensors[t].shape as [number, number, number];
+      const levelsHere: FitLevel[] = plan.levels.map((l) => ({
+        step: l.step,
+        // A patch must tile the map: fall back to single positions where it does not.
+        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 ? l.stride : 1,
+      }));
+      // Every unit passes through onLevel, which takes it over: the list fitUnits returns holds nothing more.
+      await fitUnits({
+        shape,
+        nonNegative: cut.tensors[t].nonNegative,
+        stride: 1,
+        tensors: feats[t],
+        count: o.count,
+        klWeight: 0,
+        levels: levelsHere,
+        maxLatentChannels: plan.maxLatentChannels,
+        // The budget the prepared units keep: under 2 % of the backbone's parameters.
+        maxParams: Math.floor((0.02 * manifest.backbone.params) / tensors),
+        componentFraction: plan.componentFraction,
+        lambdaFactor: plan.lambdaFactor,
+        budget: o.budget ?? QUICK_BUDGET,
+        seed: (o.seed ?? 7) + 1000 * t,
+        signal: o.signal,
+        onProgress: (p) => report({ phase: p.phase, tensor: t, rateIndex: p.rateIndex, step: p.step, steps: p.steps }),
+        onLevel: async (u) => {
+          fitted[u.rateIndex][t] = u;
+          if (t === tensors - 1) await measure(u.rateIndex);
+        },
+      });
+    }
+  } catch (e) {
+    for (const row of fitted) for (const u of row) if (u) tf.dispose(Object.values(u.params));
+    for (const r of rates) if (r) disposeRate(r);
+    throw e;
+  }
+  return { split, rates: rates as LoadedRate[], files, points: [...points].sort((a, b) => a.rate - b.rate), images: o.count, seconds: seconds() };
+}
