@@ -12,12 +12,14 @@ const button =
  */
 export function LessonCard({
   step,
+  className = "",
   context,
   unavailable,
   onGo,
   onClose,
 }: {
   step: number;
+  className?: string;
   context: LessonContext | null;
   /** Why the step's figures cannot be read (its RD file is missing), if so. */
   unavailable: string | null;
@@ -39,7 +41,7 @@ export function LessonCard({
   return (
     <section
       aria-labelledby="lesson-title"
-      className="space-y-2 rounded-lg border-2 border-sky-600 p-4"
+      className={`space-y-2 rounded-lg border-2 border-sky-600 p-4 ${className}`}
       data-block="lesson"
       data-testid="lesson"
       data-step={step}

@@ -85,9 +85,10 @@ export function StepThrough({
         >
           {playing ? "Pause" : "Play"}
         </button>
-        <label className="flex items-center gap-1 text-sm">
-          Speed
+        <span className="flex items-center gap-1 text-sm">
+          <label htmlFor="step-speed">Speed</label>
           <select
+            id="step-speed"
             className="rounded-md border border-zinc-400 bg-white px-1 py-1 dark:border-zinc-600 dark:bg-zinc-900"
             value={speed}
             onChange={(e) => onSpeed(Number(e.target.value))}
@@ -98,13 +99,13 @@ export function StepThrough({
               </option>
             ))}
           </select>
-        </label>
+        </span>
       </div>
       {facts ? (
         <>
           <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
             <FlowBox title="Enters" flow={s.enters(facts)} />
-            <span className="text-center text-zinc-500" aria-hidden>
+            <span className="text-center text-zinc-600 dark:text-zinc-400" aria-hidden>
               → {s.label} →
             </span>
             <FlowBox title="Leaves" flow={s.leaves(facts)} />
