@@ -26,7 +26,7 @@ export const PipelineDiagram = memo(function PipelineDiagram({
   onOpen: (stage: StageId) => void;
 }) {
   return (
-    <nav aria-label="Pipeline" data-testid="pipeline" data-block="diagram">
+    <nav aria-label="Pipeline" data-testid="pipeline">
       <ol className="flex flex-wrap items-stretch gap-y-2 text-xs">
         {STAGES.map((s, i) => {
           const t = facts ? s.time(facts) : null;
@@ -34,7 +34,7 @@ export const PipelineDiagram = memo(function PipelineDiagram({
           return (
             <li key={s.id} className="flex items-stretch">
               {i > 0 ? (
-                <span className="flex items-center px-0.5 text-zinc-500" aria-hidden>
+                <span className="flex items-center px-0.5 text-zinc-600 dark:text-zinc-400" aria-hidden>
                   →
                 </span>
               ) : null}

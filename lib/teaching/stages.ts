@@ -159,7 +159,7 @@ export const STAGES: Stage[] = [
     side: "server",
     panel: "prediction",
     term: "tail",
-    figure: (f) => (f ? ms(f.ms.tail) : waiting),
+    figure: (f) => (f ? (f.task === "detection" ? "boxes" : "class scores") : waiting),
     time: (f) => f.ms.tail,
     enters: (f) => tensor(f.featureShapes, f.featureValues),
     leaves: answer,

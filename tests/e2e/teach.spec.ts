@@ -80,7 +80,7 @@ test("step through walks the current run stage by stage: tensor -> symbols -> by
   await page.getByRole("button", { name: "Previous stage" }).click();
   await expect(card.getByTestId("step-stage")).toHaveText("Tail (server)");
   // Play at the fastest speed moves on by itself.
-  await page.getByLabel("Speed").selectOption({ index: 2 });
+  await page.getByLabel("Speed", { exact: true }).selectOption({ index: 2 });
   await page.getByRole("button", { name: "Previous stage" }).click();
   await page.getByRole("button", { name: "Play" }).click();
   await expect(card.getByTestId("step-stage")).toHaveText("Tail (server)", { timeout: 5_000 });
