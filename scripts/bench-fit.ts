@@ -11,7 +11,7 @@
  *             then both curves on the held-out photos: mean bytes and agreement with the unsplit model (share of
  *             its detections found again), BD-rate at equal agreement. Needs npm run data:photos.
  *
- *   npm run bench:fit -- [--json] [--skip-detector] [--photos 16]
+ *   npm run bench:fit -- [--json] [--only digits|detector] [--photos 16]
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -41,7 +41,7 @@ import { commandLine, readOptions } from "./args";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const opts = readOptions("bench:fit", {
   json: { type: "boolean", help: "print the results as JSON only" },
-  "skip-detector": { type: "boolean", help: "time the digits splits only" },
+  only: { type: "string", help: "digits or detector: time that model only" },
   photos: { type: "number", integer: true, min: 1, max: 68, help: "training photos the detector's units are fitted on (default 16)" },
 });
 const log = (s: string) => (opts.json ? console.error(s) : console.log(s));
@@ -90,7 +90,7 @@ const evalCount = evalLabels.length;
 const digitsFolder = folderSource(path.join(ROOT, "public/models/digits"));
 
 const digitsResults = [];
-for (const split of digitsManifest.splits) {
+for (const split of opts.only === "detector" ? [] : digitsManifest.splits) {
   const cut = digitCuts.find((c) => c.id === cutId(split.tensors))!;
   const fitted = await fitAtCut({
     backbone: digits,
@@ -135,7 +135,7 @@ digits.dispose();
 
 // --- detector deep cut ---
 let detector: Record<string, unknown> | null = null;
-if (!opts["skip-detector"]) {
+if (opts.only !== "digits") {
   const manifest = validateManifest(await readJson("public/models/centernet/manifest.json"));
   const json = await readJson(CENTERNET_PACKAGE_MODEL);
   const size = CENTERNET_INPUT.size;

@@ -126,6 +126,17 @@ export interface CutFitOptions {
   onPoint?: (p: FitPoint) => void;
 }
 
+/**
+ * A fine-tuning batch holds at most this many values of the cut tensor: 32 digits' maps are small, but 32 of the
+ * detector's 128 x 128 x 24 maps (and their gradients) would not fit the wasm heap, so big maps train in small batches.
+ */
+const MAX_BATCH_VALUES = 1 << 21;
+
+function budgetFor(b: FitBudget, shape: [number, number, number]): FitBudget {
+  const values = shape[0] * shape[1] * shape[2];
+  return { ...b, batchSize: Math.max(2, Math.min(b.batchSize, Math.floor(MAX_BATCH_VALUES / values))) };
+}
+
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function abortIfAsked(signal: AbortSignal | undefined): void {
@@ -293,7 +304,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         maxParams: Math.floor((0.02 * manifest.backbone.params) / tensors),
         componentFraction: plan.componentFraction,
         lambdaFactor: plan.lambdaFactor,
-        budget: o.budget ?? QUICK_BUDGET,
+        budget: budgetFor(o.budget ?? QUICK_BUDGET, shape),
         seed: (o.seed ?? 7) + 1000 * t,
         signal: o.signal,
         onProgress: (p) => report({ phase: p.phase, tensor: t, rateIndex: p.rateIndex, step: p.step, steps: p.steps }),
