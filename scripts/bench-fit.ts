@@ -160,6 +160,8 @@ if (opts.only !== "digits") {
   const evalInputs = new Float32Array(heldOut.length * per);
   for (const [i, p] of heldOut.entries()) evalInputs.set(Float32Array.from(await pixelsOf(p)), i * per);
   log(`detector: fitting at ${split.id} on ${train.length} photos`);
+  const t0 = performance.now();
+  let lastPhase = "";
   const fitted = await fitAtCut({
     backbone,
     manifest,
@@ -170,7 +172,11 @@ if (opts.only !== "digits") {
     cutIndex: cuts.indexOf(cut),
     inputs: fitInputs,
     count: train.length,
-    onProgress: (p) => p.phase === "measure" && log(`  level r${p.rateIndex} fitted`),
+    onProgress: (p) => {
+      const at = `${p.phase} ${p.tensor}/${p.rateIndex}`;
+      if (at !== lastPhase && (p.phase === "moments" || p.phase === "measure")) log(`  ${at} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      lastPhase = at;
+    },
   });
   log(`detector: fit ${fitted.seconds.toFixed(1)} s`);
   // Reference: the unsplit model's detections on each held-out photo.

@@ -36,13 +36,15 @@ export interface FitPlan {
 const DEFAULT_STEPS = { classification: [10, 6, 3.5, 2, 1.2], detection: [2.2, 1.5, 1, 0.6, 0.35] };
 
 /**
- * The levels to fit: a prepared split's own steps and patch sizes (so that a refit is comparable with its units);
+ * The levels to fit: a prepared digits split's own steps and patch sizes (so that a refit is comparable with its units);
  * elsewhere a default ladder, with 2x2 patches on maps of 14 pixels or more (their neighbours are alike) and
  * single positions on smaller ones.
  */
 export function planFor(manifest: ModelManifest, cut: Cut): FitPlan {
   const prepared = manifest.splits.find((s) => s.tensors.map((t) => t.node).join("+") === cut.id);
-  if (prepared && prepared.rates.length > 0)
+  // The detector's prepared steps are in units of per-component gains (task-aware allocation), which a quick fit
+  // does not have: there, and at every unprepared cut, the default ladder applies.
+  if (prepared && prepared.rates.length > 0 && manifest.task === "classification")
     return {
       levels: prepared.rates.map((r) => ({ step: r.step, stride: r.stride })),
       maxLatentChannels: Math.max(...prepared.rates.map((r) => r.latentChannels)),
