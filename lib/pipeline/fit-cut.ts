@@ -36,13 +36,15 @@ export interface FitPlan {
 const DEFAULT_STEPS = { classification: [10, 6, 3.5, 2, 1.2], detection: [2.2, 1.5, 1, 0.6, 0.35] };
 
 /**
- * The levels to fit: a prepared split's own steps and patch sizes (so that a refit is comparable with its units);
+ * The levels to fit: a prepared digits split's own steps and patch sizes (so that a refit is comparable with its units);
  * elsewhere a default ladder, with 2x2 patches on maps of 14 pixels or more (their neighbours are alike) and
  * single positions on smaller ones.
  */
 export function planFor(manifest: ModelManifest, cut: Cut): FitPlan {
   const prepared = manifest.splits.find((s) => s.tensors.map((t) => t.node).join("+") === cut.id);
-  if (prepared && prepared.rates.length > 0)
+  // The detector's prepared steps are in units of per-component gains (task-aware allocation), which a quick fit
+  // does not have: there, and at every unprepared cut, the default ladder applies.
+  if (prepared && prepared.rates.length > 0 && manifest.task === "classification")
     return {
       levels: prepared.rates.map((r) => ({ step: r.step, stride: r.stride })),
       maxLatentChannels: Math.max(...prepared.rates.map((r) => r.latentChannels)),
@@ -124,6 +126,17 @@ export interface CutFitOptions {
   onProgress?: (p: CutFitProgress) => void;
   /** Each level as soon as it is measured (finest first). */
   onPoint?: (p: FitPoint) => void;
+}
+
+/**
+ * A fine-tuning batch holds at most this many values of the cut tensor: 32 digits' maps are small, but 32 of the
+ * detector's 128 x 128 x 24 maps (and their gradients) would not fit the wasm heap, so big maps train in small batches.
+ */
+const MAX_BATCH_VALUES = 1 << 21;
+
+function budgetFor(b: FitBudget, shape: [number, number, number]): FitBudget {
+  const values = shape[0] * shape[1] * shape[2];
+  return { ...b, batchSize: Math.max(2, Math.min(b.batchSize, Math.floor(MAX_BATCH_VALUES / values))) };
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -293,7 +306,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         maxParams: Math.floor((0.02 * manifest.backbone.params) / tensors),
         componentFraction: plan.componentFraction,
         lambdaFactor: plan.lambdaFactor,
-        budget: o.budget ?? QUICK_BUDGET,
+        budget: budgetFor(o.budget ?? QUICK_BUDGET, shape),
         seed: (o.seed ?? 7) + 1000 * t,
         signal: o.signal,
         onProgress: (p) => report({ phase: p.phase, tensor: t, rateIndex: p.rateIndex, step: p.step, steps: p.steps }),

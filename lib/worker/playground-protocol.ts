@@ -181,10 +181,11 @@ export interface LevelResult {
   featureMse: number;
   featurePsnr: number;
   prediction: Prediction;
-  /** This level's stage times; head is the time measured when the head output was computed for this input. */
+  /**
+   * This level's stage times; head is the time measured when the head output was computed for this input, or
+   * measured again if that was during the first run of the split point (kernel setup is not part of the budget).
+   */
   ms: StageMs;
-  /** Whether the head time was measured during the first run of this split point (kernel setup included). */
-  headCold: boolean;
 }
 
 export interface RunLevelsResult {

@@ -259,11 +259,14 @@ export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
       const split = manifest.splits[p.split];
       if (!split) throw new BadInput(`Model ${manifest.id} has no split ${p.split}.`);
       const levels: LevelResult[] = [];
+      const cold = model.firstRunOf(p.split);
+      let headMs: number | null = null;
       for (const rate of split.rates) {
         const loaded = await rateOf(model, p.split, rate.index);
         stale();
-        model.firstRunOf(p.split);
-        const head = await session.head(split);
+        const head = await session.head(split, cold);
+        // A head time that includes kernel setup is no figure to budget with: measured again, once, warm.
+        headMs ??= head.cold ? await session.warmHeadMs(split) : head.ms;
         await checkpoint("buEncoder");
         const coded = await encodeFeatures(loaded, { model: manifest.index, split: p.split, rate: rate.index }, head.features, checkpoint);
         await checkpoint("entropyDecode");
@@ -279,8 +282,7 @@ export async function runLevels(p: InputParams): Promise<RunLevelsResult> {
             featureMse: mse(all, allRec),
             featurePsnr: psnr(all, allRec),
             prediction: predictionOf(manifest, (await server.outputs[0].data()) as Float32Array),
-            ms: { head: head.ms, ...coded.ms, ...server.ms },
-            headCold: head.cold,
+            ms: { head: headMs, ...coded.ms, ...server.ms },
           });
         } finally {
           tf.dispose([...server.reconstruction, ...server.outputs]);
@@ -315,16 +317,23 @@ export async function runJpeg(p: JpegRunParams): Promise<JpegRunResult> {
       const first = manifest.splits[0];
       const original = await session.unsplit(first);
       await checkpoint("head");
-      let t = performance.now();
-      const bytes = jpegBytes({ pixels: p.pixels, width, height, channels }, p.quality);
-      const encode = performance.now() - t;
-      t = performance.now();
-      const decoded = jpegDecode(bytes, manifest.input);
-      const decode = performance.now() - t;
+      // Best of two: a single timing of a first call measures the JIT as much as the codec.
+      const timed = <T>(f: () => T): { value: T; ms: number } => {
+        let best = Infinity;
+        let value!: T;
+        for (let i = 0; i < 2; i++) {
+          const t0 = performance.now();
+          value = f();
+          best = Math.min(best, performance.now() - t0);
+        }
+        return { value, ms: best };
+      };
+      const { value: bytes, ms: encode } = timed(() => jpegBytes({ pixels: p.pixels, width, height, channels }, p.quality));
+      const { value: decoded, ms: decode } = timed(() => jpegDecode(bytes, manifest.input));
       await checkpoint("head");
       const received = model.sessions.acquire(decoded);
       try {
-        t = performance.now();
+        const t = performance.now();
         const out = await received.unsplit(first);
         return {
           token: p.token,

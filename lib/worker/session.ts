@@ -97,6 +97,16 @@ export class InputSession {
   }
 
   /**
+   * The head's time at a split point measured again on warm kernels (its output thrown away): for a stage time to
+   * budget with when the kept one includes one-time kernel setup.
+   */
+  async warmHeadMs(split: SplitPoint): Promise<number> {
+    const { features, ms } = await runHead(this.backbone, split, this.x);
+    tf.dispose(features);
+    return ms;
+  }
+
+  /**
    * The unsplit model's first output, computed on first request as the tail of the head's output at `split` (the
    * same computation as the whole model: Backbone's tail(head(x)) is predict(x)), so the head runs once for both.
    * Its time is the head's plus that tail's. `cold`: computed by the first run after loading.

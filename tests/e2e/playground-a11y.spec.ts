@@ -11,6 +11,12 @@ async function settled(page: Page, url: string) {
   await expect(page.getByTestId("live-curve-status")).not.toContainText("Running");
   await page.getByText("Show the data as a table").click();
   await expect(page.getByTestId("live-curve-table")).toBeVisible();
+  // The comparison and the link budget with their results on show too.
+  await page.getByRole("region", { name: "Compare" }).getByRole("button", { name: "Compare" }).click();
+  await expect(page.getByTestId("compare-bytes")).toHaveCount(2);
+  await page.getByRole("button", { name: "Measure every split" }).click();
+  await expect(page.getByTestId("best-split")).toBeVisible();
+  await expect(page.getByTestId("link-reference-jpeg")).toBeVisible();
 }
 
 for (const url of ["/?backend=wasm&sample=test-0", "/?model=centernet&backend=wasm"]) {

@@ -234,10 +234,27 @@ describe("runs on the page's model", () => {
       expect(level.prediction.probs).toEqual(singles[i].prediction.split.probs);
       // Stage times for the link budget: every stage measured, the head's the time of its one computation.
       for (const stage of ["buEncoder", "entropyEncode", "entropyDecode", "buDecoder", "tail"] as const) expect(level.ms[stage]).toBeGreaterThanOrEqual(0);
-      expect(level.ms.head).toBe(singles[0].ms.head);
+      // One head computation per input and split: every level carries its one (warm) time.
+      expect(level.ms.head).toBe(all.levels[0].ms.head);
+      expect(level.ms.head).toBeGreaterThan(0);
     });
     // The coarser quantizer step distorts more.
     expect(all.levels[0].featureMse).toBeGreaterThan(all.levels[1].featureMse);
+  });
+
+  it("of curves do not pile up: a newer run-levels on its channel drops the older, and neither touches the view's run", async () => {
+    await pageModel();
+    const before = { ...counters };
+    const view = run.runImage(params(0, 8));
+    const older = run.runLevels({ token: ++token, channel: "levels", model: "digits", split: 0, pixels: pixels(8) });
+    const newer = run.runLevels({ token: ++token, channel: "levels", model: "digits", split: 0, pixels: pixels(9) });
+    expect(await outcome(older)).toBe("StaleRun");
+    expect((await newer).levels).toHaveLength(2);
+    expect((await view).rate).toBe(0);
+    expect(counters.sideRunsDropped - before.sideRunsDropped).toBe(1);
+    expect(counters.sideRunsComputed - before.sideRunsComputed).toBe(1);
+    expect(counters.runsComputed - before.runsComputed).toBe(1);
+    expect(counters.runsDropped - before.runsDropped).toBe(0);
   });
 
   it("send the input as a JPEG instead: the file's size as the baseline counts it, the model on what a receiver decodes", async () => {
