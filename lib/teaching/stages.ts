@@ -146,7 +146,7 @@ export const STAGES: Stage[] = [
     side: "server",
     panel: "reconstruction",
     term: "bu-decoder",
-    figure: (f) => (f ? `${shapes(f.featureShapes)}, ${fixed(f.featurePsnr, 1)} dB` : waiting),
+    figure: (f) => (f ? `PSNR ${fixed(f.featurePsnr, 1)} dB` : waiting),
     time: (f) => f.ms.buDecoder,
     enters: symbols,
     leaves: (f) => tensor(f.featureShapes, f.featureValues),
