@@ -19,13 +19,13 @@ export function FitCurve({ points, task }: { points: FitPoint[]; task: "classifi
       <svg viewBox={`0 0 ${W} ${H}`} className="h-36 w-full max-w-md" role="img" aria-label={`Fitted curve: ${sorted.length} levels, bytes against ${what}`}>
         <line x1={30} y1={H - 20} x2={W - 5} y2={H - 20} className="stroke-zinc-400" />
         <line x1={30} y1={10} x2={30} y2={H - 20} className="stroke-zinc-400" />
-        <text x={2} y={y(1) + 4} className="fill-zinc-500 text-[9px]">
+        <text x={2} y={y(1) + 4} className="fill-zinc-600 dark:fill-zinc-400 text-[9px]">
           100%
         </text>
-        <text x={2} y={y(0.5) + 4} className="fill-zinc-500 text-[9px]">
+        <text x={2} y={y(0.5) + 4} className="fill-zinc-600 dark:fill-zinc-400 text-[9px]">
           50%
         </text>
-        <text x={W - 60} y={H - 5} className="fill-zinc-500 text-[9px]">
+        <text x={W - 60} y={H - 5} className="fill-zinc-600 dark:fill-zinc-400 text-[9px]">
           bytes (log)
         </text>
         <polyline points={sorted.map((p) => `${x(p.bytesMean)},${y(p.agreement)}`).join(" ")} className="fill-none stroke-emerald-600" strokeWidth={1.5} />

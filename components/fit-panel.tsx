@@ -129,7 +129,7 @@ export function FitPanel({ controller, manifest, ready }: { controller: Playgrou
   return (
     <div className="space-y-3">
       {!ready || !list ? (
-        <p className="text-sm text-zinc-500">The layers are listed once the model has loaded…</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">The layers are listed once the model has loaded…</p>
       ) : (
         <>
           <LayerPicker cuts={list} value={layer} onChange={setLayer} disabled={running} />
