@@ -134,6 +134,12 @@ export interface CutFitOptions {
  */
 const MAX_BATCH_VALUES = 1 << 21;
 
+/**
+ * Values in one patch at most: 2x2 patches of the detector's deep 88- and 120-channel maps (352, 480 values) would get
+ * under ten latent channels within the parameter budget, too few for the detection head (nothing is found again).
+ */
+const MAX_PATCH_VALUES = 128;
+
 function budgetFor(b: FitBudget, shape: [number, number, number]): FitBudget {
   const values = shape[0] * shape[1] * shape[2];
   return { ...b, batchSize: Math.max(2, Math.min(b.batchSize, Math.floor(MAX_BATCH_VALUES / values))) };
@@ -289,8 +295,9 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
       const shape = cut.tensors[t].shape as [number, number, number];
       const levelsHere: FitLevel[] = plan.levels.map((l) => ({
         step: l.step,
-        // A patch must tile the map: fall back to single positions where it does not.
-        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 ? l.stride : 1,
+        // A patch must tile the map, and stay small enough (MAX_PATCH_VALUES) that the parameter budget leaves it a
+        // useful number of latent channels: single positions otherwise.
+        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 && l.stride * l.stride * shape[2] <= MAX_PATCH_VALUES ? l.stride : 1,
       }));
       // Every unit passes through onLevel, which takes it over: the list fitUnits returns holds nothing more.
       await fitUnits({
