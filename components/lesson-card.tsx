@@ -1,6 +1,6 @@
 "use client";
 
-import { LESSON, type LessonContext } from "@/lib/teaching/lesson";
+import { LESSON, LessonDataError, type LessonContext } from "@/lib/teaching/lesson";
 import { TermText } from "./glossary-term";
 
 const button =
@@ -12,20 +12,36 @@ const button =
  */
 export function LessonCard({
   step,
+  className = "",
   context,
+  unavailable,
   onGo,
   onClose,
 }: {
   step: number;
+  className?: string;
   context: LessonContext | null;
+  /** Why the step's figures cannot be read (its RD file is missing), if so. */
+  unavailable: string | null;
   onGo: (step: number) => void;
   onClose: () => void;
 }) {
   const s = LESSON[step - 1];
+  let text: { body: string; question: string } | { problem: string } | null = unavailable
+    ? { problem: `This step needs the model's RD file: ${unavailable}` }
+    : null;
+  if (context) {
+    try {
+      text = { body: s.body(context), question: s.question(context) };
+    } catch (e) {
+      if (!(e instanceof LessonDataError)) throw e;
+      text = { problem: `This step cannot be filled in: ${e.message}.` };
+    }
+  }
   return (
     <section
       aria-labelledby="lesson-title"
-      className="space-y-2 rounded-lg border-2 border-sky-600 p-4"
+      className={`space-y-2 rounded-lg border-2 border-sky-600 p-4 ${className}`}
       data-block="lesson"
       data-testid="lesson"
       data-step={step}
@@ -44,17 +60,19 @@ export function LessonCard({
           Close lesson
         </button>
       </div>
-      {context ? (
+      {text === null ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-300">Opening this step&apos;s model and its RD file…</p>
+      ) : "problem" in text ? (
+        <p className="text-sm text-amber-800 dark:text-amber-300">{text.problem}</p>
+      ) : (
         <>
           <p className="text-sm" data-testid="lesson-body">
-            <TermText text={s.body(context)} />
+            <TermText text={text.body} />
           </p>
           <p className="text-sm font-medium" data-testid="lesson-question">
-            Question for the class: <TermText text={s.question(context)} />
+            Question for the class: <TermText text={text.question} />
           </p>
         </>
-      ) : (
-        <p className="text-sm text-zinc-600">Opening this step&apos;s model and its RD file…</p>
       )}
     </section>
   );

@@ -26,7 +26,7 @@ export const PipelineDiagram = memo(function PipelineDiagram({
   onOpen: (stage: StageId) => void;
 }) {
   return (
-    <nav aria-label="Pipeline" data-testid="pipeline" data-block="diagram">
+    <nav aria-label="Pipeline" data-testid="pipeline">
       <ol className="flex flex-wrap items-stretch gap-y-2 text-xs">
         {STAGES.map((s, i) => {
           const t = facts ? s.time(facts) : null;
@@ -39,7 +39,7 @@ export const PipelineDiagram = memo(function PipelineDiagram({
                 </span>
               ) : null}
               <div
-                className={`flex min-w-[6.5rem] flex-col rounded-md border-2 px-2 py-1 ${SIDE[s.side]} ${on ? "ring-4 ring-amber-400" : ""}`}
+                className={`flex min-w-[5.5rem] flex-col rounded-md border-2 px-2 py-1 ${SIDE[s.side]} ${on ? "ring-4 ring-amber-400" : ""}`}
                 data-stage={s.id}
                 data-active={on ? "true" : undefined}
                 aria-current={on ? "step" : undefined}

@@ -270,7 +270,6 @@ function PlaygroundView({
           {problem ? <ErrorMessage message={problem.message} onRetry={controller.retry} /> : null}
         </div>
       ) : null}
-      {lessonStep !== null ? <LessonCard step={lessonStep} context={lessonContext} onGo={goLesson} onClose={() => controller.change({ lesson: "" })} /> : null}
       <div className={dim(shown)} data-block="diagram">
         <PipelineDiagram facts={shownFacts} active={activeStage} onOpen={openStage} />
       </div>
@@ -278,8 +277,18 @@ function PlaygroundView({
         <StepThrough facts={currentFacts} stage={stepper} onStage={onStage} playing={playing} onPlaying={setPlaying} speed={speed} onSpeed={setSpeed} />
       ) : null}
 
-      {/* The panels in pipeline order: input, head output, latent symbols, bitstream, reconstruction, prediction, RD. */}
+      {/* The lesson's card, then the panels in pipeline order: input, head output, latent symbols, bitstream, reconstruction, prediction, RD. */}
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2" data-block="panels">
+        {lessonStep !== null ? (
+          <LessonCard
+            className="lg:col-span-2"
+            step={lessonStep}
+            context={lessonContext}
+            unavailable={lesson?.view.model === manifest.id && !files.rd ? (files.rdProblem ?? "it is missing.") : null}
+            onGo={goLesson}
+            onClose={() => controller.change({ lesson: "" })}
+          />
+        ) : null}
         <Section title="Input" panel="input" term="input" highlighted={lit("input")}>
           <GalleryAndUploads manifest={manifest} samples={files.samples} choice={choice} onChoose={onChoose} />
           <PhotoHint state={state} manifest={manifest} onSwitch={(model) => controller.change({ model })} />

@@ -3,7 +3,6 @@
 import { useEffect } from "react";
 import { STAGES, type Flow } from "@/lib/teaching/stages";
 import type { RunFacts } from "@/lib/teaching/run-facts";
-import { ms } from "@/lib/teaching/format";
 import { TermText } from "./glossary-term";
 
 /** Seconds per stage while playing. */
@@ -61,7 +60,6 @@ export function StepThrough({
     return () => clearTimeout(t);
   }, [playing, stage, speed, onStage, onPlaying]);
   const s = STAGES[stage];
-  const time = facts ? s.time(facts) : null;
   return (
     <section
       aria-labelledby="step-through-title"
@@ -87,9 +85,10 @@ export function StepThrough({
         >
           {playing ? "Pause" : "Play"}
         </button>
-        <label className="flex items-center gap-1 text-sm">
-          Speed
+        <span className="flex items-center gap-1 text-sm">
+          <label htmlFor="step-speed">Speed</label>
           <select
+            id="step-speed"
             className="rounded-md border border-zinc-400 bg-white px-1 py-1 dark:border-zinc-600 dark:bg-zinc-900"
             value={speed}
             onChange={(e) => onSpeed(Number(e.target.value))}
@@ -100,7 +99,7 @@ export function StepThrough({
               </option>
             ))}
           </select>
-        </label>
+        </span>
       </div>
       {facts ? (
         <>
@@ -113,11 +112,10 @@ export function StepThrough({
           </div>
           <p className="text-sm" aria-live="polite">
             <TermText text={s.explain(facts)} />
-            {time !== null ? <span className="text-zinc-600 dark:text-zinc-300"> (measured: {ms(time)})</span> : null}
           </p>
         </>
       ) : (
-        <p className="text-sm text-zinc-600">Waiting for this setting&apos;s run…</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-300">Waiting for this setting&apos;s run…</p>
       )}
     </section>
   );

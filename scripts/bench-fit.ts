@@ -11,7 +11,7 @@
  *             then both curves on the held-out photos: mean bytes and agreement with the unsplit model (share of
  *             its detections found again), BD-rate at equal agreement. Needs npm run data:photos.
  *
- *   npm run bench:fit -- [--json] [--skip-detector] [--photos 16]
+ *   npm run bench:fit -- [--json] [--only digits|detector] [--photos 16]
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -41,7 +41,7 @@ import { commandLine, readOptions } from "./args";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const opts = readOptions("bench:fit", {
   json: { type: "boolean", help: "print the results as JSON only" },
-  "skip-detector": { type: "boolean", help: "time the digits splits only" },
+  only: { type: "string", help: "digits or detector: time that model only" },
   photos: { type: "number", integer: true, min: 1, max: 68, help: "training photos the detector's units are fitted on (default 16)" },
 });
 const log = (s: string) => (opts.json ? console.error(s) : console.log(s));
@@ -90,7 +90,7 @@ const evalCount = evalLabels.length;
 const digitsFolder = folderSource(path.join(ROOT, "public/models/digits"));
 
 const digitsResults = [];
-for (const split of digitsManifest.splits) {
+for (const split of opts.only === "detector" ? [] : digitsManifest.splits) {
   const cut = digitCuts.find((c) => c.id === cutId(split.tensors))!;
   const fitted = await fitAtCut({
     backbone: digits,
@@ -135,7 +135,7 @@ digits.dispose();
 
 // --- detector deep cut ---
 let detector: Record<string, unknown> | null = null;
-if (!opts["skip-detector"]) {
+if (opts.only !== "digits") {
   const manifest = validateManifest(await readJson("public/models/centernet/manifest.json"));
   const json = await readJson(CENTERNET_PACKAGE_MODEL);
   const size = CENTERNET_INPUT.size;
@@ -160,6 +160,8 @@ if (!opts["skip-detector"]) {
   const evalInputs = new Float32Array(heldOut.length * per);
   for (const [i, p] of heldOut.entries()) evalInputs.set(Float32Array.from(await pixelsOf(p)), i * per);
   log(`detector: fitting at ${split.id} on ${train.length} photos`);
+  const t0 = performance.now();
+  let lastPhase = "";
   const fitted = await fitAtCut({
     backbone,
     manifest,
@@ -170,7 +172,11 @@ if (!opts["skip-detector"]) {
     cutIndex: cuts.indexOf(cut),
     inputs: fitInputs,
     count: train.length,
-    onProgress: (p) => p.phase === "measure" && log(`  level r${p.rateIndex} fitted`),
+    onProgress: (p) => {
+      const at = `${p.phase} ${p.tensor}/${p.rateIndex}`;
+      if (at !== lastPhase && (p.phase === "moments" || p.phase === "measure")) log(`  ${at} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      lastPhase = at;
+    },
   });
   log(`detector: fit ${fitted.seconds.toFixed(1)} s`);
   // Reference: the unsplit model's detections on each held-out photo.

@@ -14,11 +14,13 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { classifierAdapter } from "@/lib/eval/classifier";
-import { detectorAdapter, DETECTOR_SCORE } from "@/lib/eval/detector";
+import { detectorAdapter } from "@/lib/eval/detector";
 import { evaluateModel, type ModelAdapter } from "@/lib/eval/harness";
 import { parseLabelsCsv, rdTable } from "@/lib/eval/folder";
 import { FRAMINGS, type Framing } from "@/lib/image/prepare";
 import { readImageFileNode } from "@/lib/image/read-image-node";
+import { DETECTION_GROUND_TRUTH, referenceOfCandidates, type Detection } from "@/lib/metrics/detection";
+import { rdBdRates } from "@/lib/metrics/rd-bd-rates";
 import { rdProblems, type RdFile } from "@/lib/metrics/rd-schema";
 import { layersBackbone, type Backbone } from "@/lib/models/backbone";
 import { graphBackbone } from "@/lib/models/graph-backbone";
@@ -131,13 +133,20 @@ const rd: RdFile = {
     count: used.length,
     framing,
     labelled: labelOf !== null && !detection,
-    ...(detection ? { groundTruth: `the unsplit detector's detections with score >= ${DETECTOR_SCORE}` } : {}),
+    ...(detection
+      ? {
+          groundTruth: DETECTION_GROUND_TRUTH,
+          boxes: (evaluation.unsplitPredictions as Detection[][]).reduce((n, d) => n + referenceOfCandidates(d).length, 0),
+        }
+      : {}),
     ...(skipped.length ? { skipped } : {}),
   },
   unsplit: evaluation.unsplit,
   generatedBy: { command: commandLine("eval:folder"), seconds: (Date.now() - started) / 1000, at: new Date().toISOString() },
   points: evaluation.points,
 };
+// BD-rate of every split's BU curve against input JPEG and WebP (bytes at equal quality), as the RD files state it.
+rd.bdRates = rdBdRates(rd);
 const problems = rdProblems(rd);
 if (problems.length) throw new Error(`the RD file would not match its schema: ${problems.join("; ")}`);
 if (opts.out) {

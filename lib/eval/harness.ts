@@ -32,6 +32,7 @@ export interface Quality {
   /** Against the unsplit model's predictions. */
   agreement: number;
   map50?: number;
+  map5095?: number;
   meanIou?: number;
 }
 

@@ -6,8 +6,13 @@
  * at IoU NMS_IOU_THRESHOLD (a box overlapping a better-scoring kept box of any class is dropped). The page draws
  * these boxes, and the evaluation applies the same function to the unsplit and the split model's outputs.
  *
- * Agreement between a split model and the unsplit one: the unsplit model's reference detections serve as ground
- * truth, the split model's reference detections are ranked by score, and
+ * Agreement between a split model and the unsplit one, scored as detection benchmarks score a detector: the unsplit
+ * model's reference detections (score >= DETECTION_SCORE_THRESHOLD, NMS) serve as ground truth; the split model's
+ * candidates are its detections down to CANDIDATE_SCORE_THRESHOLD (after the same NMS), ranked by score. Keeping the
+ * low-scoring candidates completes the precision-recall curve: a true box the split model scores just under the page's
+ * threshold still counts, ranked after the confident ones, instead of being a miss that truncates the curve. With both
+ * sides thresholded at 0.2 (the first version), a box scored 0.22 unsplit and 0.19 split was lost outright, which made
+ * mAP jump with every box near the threshold and penalised every method alike. Then
  *   mAP@t    = mean over the ground truth's classes of the average precision (all-point interpolated, as in
  *              PASCAL VOC 2010+) where a detection is a true positive when it overlaps a not yet matched
  *              ground-truth box of its class with IoU >= t; mAP@0.5 (VOC) and mAP@[.5:.95] (the mean over COCO's
@@ -19,6 +24,11 @@
 export const DETECTION_SCORE_THRESHOLD = 0.2;
 /** Non-maximum suppression drops a box whose IoU with a better kept box reaches this (@vladmandic/human's default). */
 export const NMS_IOU_THRESHOLD = 0.4;
+/**
+ * A method's detections are scored down to this score (the page's lowest threshold; COCO-style evaluations keep
+ * every detection, and this detector's 100 rows rarely go below it).
+ */
+export const CANDIDATE_SCORE_THRESHOLD = 0.05;
 /** COCO's IoU thresholds 0.50:0.05:0.95. */
 export const COCO_IOU_THRESHOLDS = Array.from({ length: 10 }, (_, i) => Math.round((0.5 + 0.05 * i) * 100) / 100);
 
@@ -63,6 +73,26 @@ export function nonMaxSuppression(dets: Detection[], iouThreshold = NMS_IOU_THRE
 /** The detector's rows as the page shows them and the evaluation scores them: score threshold, then NMS. */
 export function referenceDetections(rows: ArrayLike<number>, opts: { minScore?: number; iouThreshold?: number } = {}): Detection[] {
   return nonMaxSuppression(parseDetections(rows, opts.minScore ?? DETECTION_SCORE_THRESHOLD), opts.iouThreshold ?? NMS_IOU_THRESHOLD);
+}
+
+/**
+ * A method's detections as the evaluation scores them: score >= CANDIDATE_SCORE_THRESHOLD, then the same NMS. Greedy
+ * NMS lets a box be suppressed only by a better one, so the boxes of these at or above DETECTION_SCORE_THRESHOLD are
+ * exactly referenceDetections(rows): the unsplit model scored against itself reaches mAP 1.
+ */
+export function candidateDetections(rows: ArrayLike<number>): Detection[] {
+  return referenceDetections(rows, { minScore: CANDIDATE_SCORE_THRESHOLD });
+}
+
+/** How an RD file states its ground truth and scoring (eval:centernet and eval:folder alike). */
+export const DETECTION_GROUND_TRUTH =
+  `the unsplit model's detections with score >= ${DETECTION_SCORE_THRESHOLD}, then NMS over all classes at IoU ${NMS_IOU_THRESHOLD} ` +
+  `(lib/metrics/detection referenceDetections); each method is scored with its detections down to score ${CANDIDATE_SCORE_THRESHOLD} ` +
+  `after the same NMS (candidateDetections), ranked by score`;
+
+/** The reference boxes among candidate detections (those at or above DETECTION_SCORE_THRESHOLD, NMS already done). */
+export function referenceOfCandidates(candidates: Detection[]): Detection[] {
+  return candidates.filter((d) => d.score >= DETECTION_SCORE_THRESHOLD);
 }
 
 /** Greedy matching within one image: each detection, best score first, takes the best unmatched truth of its class. */
@@ -142,15 +172,16 @@ export function detectionAgreement(
 
 /**
  * The figures an RD file reports for a detector: mAP@0.5, mAP@[.5:.95] (mean over COCO_IOU_THRESHOLDS), the mean
- * IoU of the matches at 0.5 and the number of ground-truth boxes. Both sides are expected to be reference
- * detections already (referenceDetections), so every detection counts.
+ * IoU of the matches at 0.5 among the boxes the page shows (score >= DETECTION_SCORE_THRESHOLD) and the number of
+ * ground-truth boxes. `truth`: reference detections (referenceDetections); `dets`: the method's candidates
+ * (candidateDetections), every one of which counts.
  */
 export function detectionScores(
   truth: Detection[][],
   dets: Detection[][],
 ): { map50: number | null; map5095: number | null; meanIou: number | null; boxes: number; classes: number } {
-  const at50 = detectionAgreement(truth, dets, { minScore: 0 });
-  const maps = COCO_IOU_THRESHOLDS.map((t) => detectionAgreement(truth, dets, { iouThreshold: t, minScore: 0 }).map);
+  const at50 = detectionAgreement(truth, dets, { minScore: DETECTION_SCORE_THRESHOLD });
+  const maps = COCO_IOU_THRESHOLDS.map((t) => detectionAgreement(truth, dets, { iouThreshold: t, minScore: DETECTION_SCORE_THRESHOLD }).map);
   return {
     map50: at50.map,
     map5095: at50.map === null ? null : maps.reduce((a: number, b) => a + (b ?? 0), 0) / maps.length,

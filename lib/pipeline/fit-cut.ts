@@ -36,13 +36,15 @@ export interface FitPlan {
 const DEFAULT_STEPS = { classification: [10, 6, 3.5, 2, 1.2], detection: [2.2, 1.5, 1, 0.6, 0.35] };
 
 /**
- * The levels to fit: a prepared split's own steps and patch sizes (so that a refit is comparable with its units);
+ * The levels to fit: a prepared digits split's own steps and patch sizes (so that a refit is comparable with its units);
  * elsewhere a default ladder, with 2x2 patches on maps of 14 pixels or more (their neighbours are alike) and
  * single positions on smaller ones.
  */
 export function planFor(manifest: ModelManifest, cut: Cut): FitPlan {
   const prepared = manifest.splits.find((s) => s.tensors.map((t) => t.node).join("+") === cut.id);
-  if (prepared && prepared.rates.length > 0)
+  // The detector's prepared steps are in units of per-component gains (task-aware allocation), which a quick fit
+  // does not have: there, and at every unprepared cut, the default ladder applies.
+  if (prepared && prepared.rates.length > 0 && manifest.task === "classification")
     return {
       levels: prepared.rates.map((r) => ({ step: r.step, stride: r.stride })),
       maxLatentChannels: Math.max(...prepared.rates.map((r) => r.latentChannels)),
@@ -124,6 +126,23 @@ export interface CutFitOptions {
   onProgress?: (p: CutFitProgress) => void;
   /** Each level as soon as it is measured (finest first). */
   onPoint?: (p: FitPoint) => void;
+}
+
+/**
+ * A fine-tuning batch holds at most this many values of the cut tensor: 32 digits' maps are small, but 32 of the
+ * detector's 128 x 128 x 24 maps (and their gradients) would not fit the wasm heap, so big maps train in small batches.
+ */
+const MAX_BATCH_VALUES = 1 << 21;
+
+/**
+ * Values in one patch at most: 2x2 patches of the detector's deep 88- and 120-channel maps (352, 480 values) would get
+ * under ten latent channels within the parameter budget, too few for the detection head (nothing is found again).
+ */
+const MAX_PATCH_VALUES = 128;
+
+function budgetFor(b: FitBudget, shape: [number, number, number]): FitBudget {
+  const values = shape[0] * shape[1] * shape[2];
+  return { ...b, batchSize: Math.max(2, Math.min(b.batchSize, Math.floor(MAX_BATCH_VALUES / values))) };
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -276,8 +295,9 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
       const shape = cut.tensors[t].shape as [number, number, number];
       const levelsHere: FitLevel[] = plan.levels.map((l) => ({
         step: l.step,
-        // A patch must tile the map: fall back to single positions where it does not.
-        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 ? l.stride : 1,
+        // A patch must tile the map, and stay small enough (MAX_PATCH_VALUES) that the parameter budget leaves it a
+        // useful number of latent channels: single positions otherwise.
+        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 && l.stride * l.stride * shape[2] <= MAX_PATCH_VALUES ? l.stride : 1,
       }));
       // Every unit passes through onLevel, which takes it over: the list fitUnits returns holds nothing more.
       await fitUnits({
@@ -293,7 +313,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         maxParams: Math.floor((0.02 * manifest.backbone.params) / tensors),
         componentFraction: plan.componentFraction,
         lambdaFactor: plan.lambdaFactor,
-        budget: o.budget ?? QUICK_BUDGET,
+        budget: budgetFor(o.budget ?? QUICK_BUDGET, shape),
         seed: (o.seed ?? 7) + 1000 * t,
         signal: o.signal,
         onProgress: (p) => report({ phase: p.phase, tensor: t, rateIndex: p.rateIndex, step: p.step, steps: p.steps }),

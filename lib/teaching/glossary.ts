@@ -92,9 +92,9 @@ export const GLOSSARY = {
     definition: "The real bytes sent from device to server for one input: the entropy coder's payload inside a small container.",
   },
   framing: {
-    term: "framing (header)",
+    term: "framing",
     definition:
-      "The bytes around the payload that let the server read it: a magic word, version and model ids, the payload's length and a checksum (CRC). They cost a fixed few bytes per input.",
+      "The bytes around the payload that let the server read it (the header and the checksum): a magic word, version and model ids, the payload's length and a checksum (CRC). They cost a fixed few bytes per input.",
   },
   lambda: {
     term: "lambda (λ)",

@@ -34,7 +34,8 @@ export interface LessonStep {
   question(c: LessonContext): string;
 }
 
-class LessonDataError extends Error {}
+/** The manifest or RD file lacks a figure a step quotes: the card says so instead of inventing one. */
+export class LessonDataError extends Error {}
 
 function splitOf(c: LessonContext, id: string): SplitPoint {
   const s = c.manifest.splits.find((x) => x.id === id);
@@ -123,7 +124,7 @@ export const LESSON: LessonStep[] = [
       const live = liveAt(c, s.id, first(s).id);
       const payload = p.payloadBytesMean ?? p.bytesMean;
       return (
-        `At the pooled cut, ${first(s).id} sends the least. The [[entropy-model]] says its [[symbols]] carry ${fixed(p.estimatedBitsMean ?? 0, 1)} bits per digit ([[estimated-bits]]); [[rans]] writes ${fixed(payload, 1)} bytes of payload, and the container adds ${fixed(p.bytesMean - payload, 1)} bytes of [[framing|framing]]: ${fixed(p.bytesMean, 1)} bytes in all. ` +
+        `At the pooled cut, ${first(s).id} sends the least. ${p.estimatedBitsMean !== null ? `The [[entropy-model]] says its [[symbols]] carry ${fixed(p.estimatedBitsMean, 1)} bits per digit ([[estimated-bits]]); ` : ""}[[rans]] writes ${fixed(payload, 1)} bytes of payload, and the container adds ${fixed(p.bytesMean - payload, 1)} bytes of [[framing]]: ${fixed(p.bytesMean, 1)} bytes in all. ` +
         (live
           ? `For this digit, ${fixed(live.estimatedBits, 1)} bits of information became ${int(live.bytes)} bytes on the wire.`
           : `Tiny payloads are dominated by the frame.`)

@@ -4,13 +4,21 @@
  * non-maximum suppression, best first (the evaluation's reference detections, lib/metrics/detection); how the split
  * model's boxes compare with the unsplit model's; and where their labels go.
  */
-import { DETECTION_SCORE_THRESHOLD, iou, nonMaxSuppression, parseDetections, referenceDetections, type Detection } from "@/lib/metrics/detection";
+import {
+  CANDIDATE_SCORE_THRESHOLD,
+  DETECTION_SCORE_THRESHOLD,
+  iou,
+  nonMaxSuppression,
+  parseDetections,
+  referenceDetections,
+  type Detection,
+} from "@/lib/metrics/detection";
 
 export type { Detection };
 export { DETECTION_SCORE_THRESHOLD };
 
-/** The lowest score threshold the page offers; the worker sends every row from here up. */
-export const CANDIDATE_SCORE_FLOOR = 0.05;
+/** The lowest score threshold the page offers (the evaluation scores a method's detections down to the same); the worker sends every row from here up. */
+export const CANDIDATE_SCORE_FLOOR = CANDIDATE_SCORE_THRESHOLD;
 /** At most this many boxes are drawn. */
 export const MAX_SHOWN = 20;
 

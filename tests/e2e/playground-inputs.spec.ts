@@ -32,6 +32,8 @@ test("drawing a digit with the mouse runs it", async ({ page }) => {
   await page.goto("/?backend=wasm&sample=test-0");
   await readLive(page, { sample: "test-0" });
   const pad = page.getByTestId("draw-pad");
+  // The mouse draws in viewport coordinates: the pad must be on screen.
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   // A "7": a top bar and a diagonal down to the lower left.
   await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.2);

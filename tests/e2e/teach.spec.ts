@@ -4,6 +4,7 @@
  * view and points at its panel) and presentation mode at a projector's 1280x720.
  */
 import { expect, test } from "./fixtures";
+import { contrastFailures } from "./contrast";
 import { readLive } from "./playground-helpers";
 import { digitsManifest } from "./reference";
 import { LESSON } from "@/lib/teaching/lesson";
@@ -80,7 +81,7 @@ test("step through walks the current run stage by stage: tensor -> symbols -> by
   await page.getByRole("button", { name: "Previous stage" }).click();
   await expect(card.getByTestId("step-stage")).toHaveText("Tail (server)");
   // Play at the fastest speed moves on by itself.
-  await page.getByRole("combobox", { name: "Speed", exact: true }).selectOption({ index: 2 });
+  await page.getByLabel("Speed", { exact: true }).selectOption({ index: 2 });
   await page.getByRole("button", { name: "Previous stage" }).click();
   await page.getByRole("button", { name: "Play" }).click();
   await expect(card.getByTestId("step-stage")).toHaveText("Tail (server)", { timeout: 5_000 });
@@ -195,4 +196,24 @@ test("presentation mode at 1280x720: large type, no developer details, one scree
   expect(await page.evaluate(() => document.documentElement.hasAttribute("data-present"))).toBe(false);
   await expect(page.getByTestId("backend")).toBeVisible();
   expect(new URL(page.url()).searchParams.get("present")).toBeNull();
+});
+
+test("the lesson, the step-through and presentation mode keep every text at 4.5:1 (3:1 large) in both themes", async ({ page }) => {
+  test.setTimeout(120_000);
+  const failures: Record<string, unknown[]> = {};
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const present of [false, true]) {
+      await page.goto(`/?backend=wasm&lesson=4${present ? "&present=1" : ""}`);
+      await expect(page.locator("[data-testid=live][data-split=pooled]")).toBeAttached();
+      await page.getByRole("button", { name: "Step through" }).click();
+      await page.getByRole("button", { name: "Next stage" }).click();
+      await expect(page.getByTestId("step-stage")).toHaveText("Head (device)");
+      // Nothing dimmed: the shown result is the current one.
+      await expect(page.locator("[data-testid=live]")).toBeAttached();
+      await page.waitForTimeout(400);
+      failures[`${colorScheme}${present ? ", presentation" : ""}`] = await contrastFailures(page);
+    }
+  }
+  expect(failures).toEqual({ light: [], "light, presentation": [], dark: [], "dark, presentation": [] });
 });

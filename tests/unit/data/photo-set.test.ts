@@ -17,6 +17,24 @@ describe("the committed photo set", () => {
       expect(["opencv-doc", "mate-backgrounds"]).not.toContain(p.name);
     }
   });
+
+  // Copyleft licences (share-alike, GPL, LGPL): the issue asks for public-domain, CC0 or permissive photos.
+  const copyleft = (licence: string) => /-SA-|GPL/.test(licence);
+
+  it("trains only on public-domain, CC0 or permissively licensed photos, and keeps copyleft ones only where the counts need them", () => {
+    expect(photosOf(set, "train").filter((p) => copyleft(p.license))).toEqual([]);
+    expect(photosOf(set, "train").every((p) => /^(Public domain|CC0|CC-BY-[0-9])/.test(p.license))).toBe(true);
+    // Held-out stops at the issue's 25 photos: each copyleft photo left there is one no permissive photo replaced.
+    expect(photosOf(set, "held-out")).toHaveLength(25);
+    expect(photosOf(set, "held-out").filter((p) => copyleft(p.license)).length).toBeLessThanOrEqual(17);
+    expect(photosOf(set, "validation").filter((p) => copyleft(p.license)).length).toBeLessThanOrEqual(11);
+  });
+
+  it("names photos inside Qt resource bundles only for packages marked so", () => {
+    const bundled = new Set(set.packages.filter((p) => p.qtResources).map((p) => p.id));
+    expect(bundled.size).toBeGreaterThan(0);
+    for (const p of set.photos) expect(p.path.includes(".rcc.d/")).toBe(bundled.has(p.package));
+  });
 });
 
 describe("parsePhotoSet", () => {

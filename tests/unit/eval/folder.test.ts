@@ -56,3 +56,41 @@ describe("RD table", () => {
     expect(lines[4]).toMatch(/^bu\s+stem\s+r0\s+31\.3\s+75\.00 %$/);
   });
 });
+
+describe("RD table of a detector", () => {
+  const rd: RdFile = {
+    model: "centernet",
+    dataset: { name: "folder p", count: 2, boxes: 9 },
+    unsplit: { accuracy: 1 },
+    generatedBy: { command: "c", seconds: 1, at: "t" },
+    points: [
+      { ...NO_DETAILS, method: "input-jpeg", param: 50, bytesMean: 3000, bytesMedian: 3000, accuracy: 0.8, agreement: 0.8, map50: 0.8, map5095: 0.6 },
+      {
+        ...NO_DETAILS,
+        method: "bu",
+        split: "head-taps",
+        rate: "r0",
+        bytesMean: 1000,
+        bytesMedian: 1000,
+        accuracy: 0.7,
+        agreement: 0.7,
+        map50: 0.7,
+        map5095: 0.5,
+      },
+    ],
+    bdRates: [
+      { split: "head-taps", against: "input-jpeg", metric: "map50", rate: -0.254, range: [0.3, 0.8] },
+      { split: "head-taps", against: "input-webp", metric: "map50", rate: null, range: null },
+    ],
+  };
+
+  it("shows mAP@0.5 and mAP@[.5:.95], the reference boxes and the BD-rates", () => {
+    const lines = rdTable(rd).split("\n");
+    expect(lines[0]).toBe("centernet on folder p: 2 images, 9 reference boxes");
+    expect(lines[1]).toMatch(/^method\s+split\s+level\s+bytes \(mean\)\s+mAP@0\.5\s+mAP@\[\.5:\.95\]$/);
+    expect(lines[3]).toMatch(/^input-jpeg\s+q 50\s+3000\.0\s+80\.00 %\s+60\.00 %$/);
+    expect(lines[4]).toMatch(/^bu\s+head-taps\s+r0\s+1000\.0\s+70\.00 %\s+50\.00 %$/);
+    expect(lines[5]).toBe("BD-rate head-taps vs input-jpeg: -25.4 % bytes at equal map50 (over 0.300-0.800)");
+    expect(lines[6]).toBe("BD-rate head-taps vs input-webp: no common map50 range");
+  });
+});

@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
   averagePrecision,
+  CANDIDATE_SCORE_THRESHOLD,
+  candidateDetections,
   COCO_IOU_THRESHOLDS,
+  DETECTION_SCORE_THRESHOLD,
   detectionAgreement,
   detectionScores,
   iou,
   nonMaxSuppression,
   parseDetections,
   referenceDetections,
+  referenceOfCandidates,
   type Detection,
 } from "@/lib/metrics/detection";
 
@@ -96,5 +100,33 @@ describe("detection metrics", () => {
     expect(s.map5095).toBeCloseTo(17 / 20, 12);
     expect(s.meanIou).toBeCloseTo((1 + 360 / 440) / 2, 12);
     expect(detectionScores([[]], [[]])).toMatchObject({ map50: null, map5095: null, boxes: 0 });
+  });
+
+  it("scores a method's candidates down to the low score, so a true box just under the page's threshold still counts", () => {
+    expect(CANDIDATE_SCORE_THRESHOLD).toBeLessThan(DETECTION_SCORE_THRESHOLD);
+    const truth = [[det(0, 0, 10, 10, 0.9, 0), det(50, 50, 70, 70, 0.25, 0)]];
+    // The split model found both boxes, the second at 0.15 (below 0.2), and one wrong box at 0.5 ranked between them.
+    const rows = [0, 0, 10, 10, 0.9, 0, 100, 100, 120, 120, 0.5, 0, 50, 50, 70, 70, 0.15, 0, 200, 200, 220, 220, 0.01, 0];
+    const candidates = candidateDetections(rows);
+    expect(candidates.map((d) => d.score)).toEqual([0.9, 0.5, 0.15]);
+    // Full precision-recall curve: TP, FP, TP over 2 truths = 0.5 * 1 + 0.5 * (2/3).
+    expect(detectionScores(truth, [candidates]).map50).toBeCloseTo(0.5 + 1 / 3, 12);
+    // Thresholded at 0.2 like the reference, the curve stops at recall 0.5: the second box is simply lost.
+    expect(detectionScores(truth, [referenceDetections(rows)]).map50).toBeCloseTo(0.5, 12);
+    // The mean IoU counts only the boxes the page shows (the 0.9 match), not the 0.15 one.
+    const shifted = candidateDetections([0, 0, 10, 10, 0.9, 0, 52, 50, 72, 70, 0.15, 0]);
+    expect(detectionScores(truth, [shifted]).meanIou).toBe(1);
+  });
+
+  it("gives the unsplit model mAP 1 against itself: its candidates above the threshold are its reference boxes", () => {
+    // Two overlapping boxes (NMS keeps the better), one low-scoring box and one weak box overlapping a strong one.
+    const rows = [0, 0, 10, 10, 0.9, 0, 1, 1, 11, 11, 0.3, 0, 30, 30, 40, 40, 0.1, 1, 2, 0, 12, 10, 0.08, 0, 60, 60, 80, 80, 0.22, 2];
+    const candidates = candidateDetections(rows);
+    expect(referenceOfCandidates(candidates)).toEqual(referenceDetections(rows));
+    expect(candidates).toHaveLength(3);
+    const s = detectionScores([referenceDetections(rows)], [candidates]);
+    expect(s.map50).toBe(1);
+    expect(s.map5095).toBe(1);
+    expect(s.boxes).toBe(2);
   });
 });
