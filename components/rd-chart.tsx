@@ -165,11 +165,11 @@ export const RdChart = memo(function RdChart({
   const yDomain = metric === "featureMse" ? logDomain(all.map((p) => p.y).filter((y) => Number.isFinite(y))) : (["auto", "auto"] as const);
   return (
     <figure className="space-y-2" aria-labelledby={titleId}>
-      <p id={titleId} className="text-sm font-medium">
+      {/* The figure's name; the section's heading already says it on screen. */}
+      <p id={titleId} className="sr-only">
         Rate-distortion chart: bytes per image against {metric === "accuracy" ? quality.toLowerCase() : "feature distortion"}
         {liveCurve ? ", with this input's own curve" : ""}
       </p>
-      {liveCurve ? <LiveCurveBar controls={liveCurve} split={split} /> : null}
       <fieldset className="flex flex-wrap items-center gap-3 text-sm">
         <legend className="sr-only">Y axis</legend>
         <span className="text-zinc-600 dark:text-zinc-400">Y axis:</span>
@@ -258,6 +258,8 @@ export const RdChart = memo(function RdChart({
           </ScatterChart>
         </ResponsiveContainer>
       </div>
+      {/* Below the chart, so that nothing added here moves the chart (presentation mode fits it on one screen). */}
+      {liveCurve ? <LiveCurveBar controls={liveCurve} split={split} /> : null}
       <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs" aria-label="Legend">
         {series.map((s) => (
           <li key={s.method} className="flex items-center gap-1.5">
