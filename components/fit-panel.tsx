@@ -42,21 +42,22 @@ export function FitPanel({ controller, manifest, ready }: { controller: Playgrou
   /** Whether a fit of this panel is under way: leaving the page (or the model: the panel is keyed by it) cancels it. */
   const fitting = useRef(false);
 
-  // The layers of the model once it is loaded.
-  useEffect(() => {
-    if (!ready) return;
-    let live = true;
-    void controller.request("cuts", { model }).then((out) => {
-      if (!live) return;
-      if (!out.ok) return setProblem(out.error.message);
-      setCuts({ model, list: out.value.cuts });
-      setLayer((l) => (out.value.cuts.some((c) => c.id === l) ? l : (out.value.cuts.find((c) => !c.prepared)?.id ?? out.value.cuts[0]?.id ?? "")));
-    });
-    return () => {
-      live = false;
+  // Listing the detector's layers runs it once (to measure their shapes): only when asked, not on every page load.
+  const listLayers = async () => {
+    setProblem(null);
+    const out = await controller.request("cuts", { model });
+    if (!out.ok) return setProblem(out.error.message);
+    setCuts({ model, list: out.value.cuts });
+    setLayer(out.value.cuts.find((c) => !c.prepared)?.id ?? out.value.cuts[0]?.id ?? "");
+  };
+
+  // Leaving the page (or the model: the panel is keyed by it) cancels a fit under way.
+  useEffect(
+    () => () => {
       if (fitting.current) void controller.request("cancel-fit", {});
-    };
-  }, [controller, model, ready]);
+    },
+    [controller],
+  );
 
   // Elapsed time while a fit runs.
   useEffect(() => {
@@ -128,8 +129,15 @@ export function FitPanel({ controller, manifest, ready }: { controller: Playgrou
   const points = job.kind === "idle" ? [] : job.points;
   return (
     <div className="space-y-3">
-      {!ready || !list ? (
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">The layers are listed once the model has loaded…</p>
+      {!ready ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">The layers can be listed once the model has loaded…</p>
+      ) : !list ? (
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <button type="button" className={button} onClick={() => void listLayers()}>
+            List every layer
+          </button>
+          <span>Cut the model anywhere and fit a bottleneck unit there, in this page, on the gallery&apos;s images and yours.</span>
+        </div>
       ) : (
         <>
           <LayerPicker cuts={list} value={layer} onChange={setLayer} disabled={running} />

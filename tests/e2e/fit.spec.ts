@@ -11,6 +11,7 @@ test("a unit fitted at an unprepared digits layer draws its curve, runs, downloa
   await readLive(page, { sample: "test-0" });
 
   // The layer picker lists every cut, the prepared ones marked.
+  await page.getByRole("button", { name: "List every layer" }).click();
   const picker = page.getByLabel("Layer", { exact: true });
   await expect(picker.locator("option", { hasText: "prepared (stage2)" })).toHaveCount(1);
   await picker.selectOption(LAYER);
@@ -46,6 +47,7 @@ test("a unit fitted at an unprepared digits layer draws its curve, runs, downloa
   await expect(page.getByText(/Load unit/).filter({ hasText: unitId })).toBeVisible();
 
   // A bad unit file is refused plainly; the downloaded one loads, runs, and the stream decodes to the same class.
+  await page.getByRole("button", { name: "List every layer" }).click();
   const load = page.getByLabel("Load unit", { exact: true });
   await load.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from(file.slice(0, 200)) });
   await expect(page.getByRole("alert").filter({ hasText: "not valid JSON" })).toBeVisible();
