@@ -29,6 +29,8 @@ test("a unit fitted at an unprepared digits layer draws its curve, runs, downloa
   const splitId = `fit-${unitId.slice(0, 8)}`;
   await expect(page.getByLabel("Split point")).toHaveValue(splitId);
   const live = await readLive(page, { split: splitId, sample: "test-0" });
+  // Like a prepared split, it gets this input's own RD curve: one point per level, from the worker's run of every level.
+  await expect(page.locator(`[data-testid="live-curve-point"][data-split="${splitId}"]`)).toHaveCount(5, { timeout: 60_000 });
   const stream = await downloadedStream(page);
   expect(stream[2]).toBe(0x41); // version 1 with the unit flag
   expect(Array.from(stream.subarray(6, 14), (b) => b.toString(16).padStart(2, "0")).join("")).toBe(unitId);
