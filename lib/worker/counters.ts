@@ -20,17 +20,22 @@ export interface WorkerCounters {
   jpegEncodes: number;
 }
 
-export const counters: WorkerCounters = {
-  runsRequested: 0,
-  runsComputed: 0,
-  runsDropped: 0,
-  sideRunsRequested: 0,
-  sideRunsComputed: 0,
-  sideRunsDropped: 0,
-  headRuns: 0,
-  unsplitRuns: 0,
-  jpegEncodes: 0,
-};
+/** Counters that have counted nothing yet: the worker's start, and a fresh result in the tests. */
+export function zeroCounters(): WorkerCounters {
+  return {
+    runsRequested: 0,
+    runsComputed: 0,
+    runsDropped: 0,
+    sideRunsRequested: 0,
+    sideRunsComputed: 0,
+    sideRunsDropped: 0,
+    headRuns: 0,
+    unsplitRuns: 0,
+    jpegEncodes: 0,
+  };
+}
+
+export const counters: WorkerCounters = zeroCounters();
 
 export function snapshot(): WorkerCounters {
   return { ...counters };

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelManifest } from "@/lib/models/manifest";
 import { currentResult, PlaygroundController, type AddressBar, type WorkerPort } from "@/lib/view/playground-controller";
 import type { Outcome, ParamsOf, RequestType, ResultOf, WorkerError } from "@/lib/worker/protocol";
+import { zeroCounters } from "@/lib/worker/counters";
 import type { ModelFiles, Progress, RunResult } from "@/lib/worker/playground-protocol";
 
 interface Call {
@@ -62,17 +63,7 @@ function runResult(params: { token: number; model: string; split: number; rate: 
     backend: "wasm",
     features: params.features ? [{ data: new Float32Array(4), shape: [2, 2, 1] }] : null,
     bitstream: new Uint8Array(10 + params.rate),
-    counters: {
-      runsRequested: 0,
-      runsComputed: 0,
-      runsDropped: 0,
-      sideRunsRequested: 0,
-      sideRunsComputed: 0,
-      sideRunsDropped: 0,
-      headRuns: 0,
-      unsplitRuns: 0,
-      jpegEncodes: 0,
-    },
+    counters: zeroCounters(),
   } as unknown as RunResult;
 }
 
