@@ -43,6 +43,11 @@ test("a shared link reloads to the same view, and back/forward walk through the 
   expect(link).toContain(`split=${split.id}`);
   expect(link).toContain(`rate=${split.rates.at(-1)!.id}`);
 
+  // This input's RD curve loads every level's unit in the background; leaving the page while it does would abort
+  // those downloads, so the test leaves a document only once its curve has every point.
+  const curveDone = () =>
+    expect(page.locator(`[data-testid="live-curve-point"][data-split="${split.id}"]`)).toHaveCount(split.rates.length, { timeout: 60_000 });
+  await curveDone();
   await page.goto("about:blank");
   await page.goto(link);
   const again = await readLive(page, { split: split.id, rate: split.rates.at(-1)!.id, sample: "test-3" });
@@ -52,6 +57,7 @@ test("a shared link reloads to the same view, and back/forward walk through the 
 
   // History: ... -> rate 0 -> last rate -> about:blank -> the link. Two steps back is the last-rate view
   // (a new document), one more is the rate-0 view (the same document, restored on popstate).
+  await curveDone();
   await page.goBack();
   await page.goBack();
   await expect(page.getByLabel("Rate level")).toHaveValue(String(split.rates.length - 1));
