@@ -7,11 +7,14 @@
  *             MNIST digits (the test split, minus the 40 gallery digits drawn from it): mean bytes, accuracy; the
  *             fitted curve's BD-rate against the prepared one at equal accuracy, and its finest level's accuracy
  *             against the prepared finest level's.
- *   detector  at the deep cut ("head-taps", four tensors), units fitted on 16 training photos of the photo set,
+ *   detector  at the deep cut ("head-taps", four tensors; --cut N for another), units fitted on 16 training photos,
  *             then both curves on the held-out photos: mean bytes and agreement with the unsplit model (share of
  *             its detections found again), BD-rate at equal agreement. Needs npm run data:photos.
  *
- *   npm run bench:fit -- [--json] [--only digits|detector] [--photos 16]
+ * Choosing the detector's plan (lib/pipeline/fit-cut.ts planFor) is done on the validation photos (--eval validation,
+ * with --plan to try changes to it); the held-out photos are for the figures reported.
+ *
+ *   npm run bench:fit -- [--json] [--only digits|detector] [--photos 16] [--eval held-out|validation] [--plan '{"budget":{"entropySteps":60}}']
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -30,7 +33,7 @@ import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
 import { evaluateRate } from "@/lib/pipeline/evaluate";
-import { disposeFitted, fitAtCut } from "@/lib/pipeline/fit-cut";
+import { disposeFitted, fitAtCut, planFor, type FitPlan } from "@/lib/pipeline/fit-cut";
 import { folderSource } from "@/lib/pipeline/node-files";
 import { disposeRate, loadRate, type LoadedRate } from "@/lib/pipeline/units";
 import { initNodeTf } from "@/lib/tf/node";
@@ -43,6 +46,9 @@ const opts = readOptions("bench:fit", {
   json: { type: "boolean", help: "print the results as JSON only" },
   only: { type: "string", help: "digits or detector: time that model only" },
   photos: { type: "number", integer: true, min: 1, max: 68, help: "training photos the detector's units are fitted on (default 16)" },
+  eval: { type: "string", help: "photos the detector's curves are measured on: held-out (default) or validation" },
+  plan: { type: "string", help: "JSON merged into the detector's fit plan (to choose it on the validation photos)" },
+  cut: { type: "number", integer: true, min: 0, help: "fit the detector at this cut (its index in the Layer list) instead of the deep cut" },
 });
 const log = (s: string) => (opts.json ? console.error(s) : console.log(s));
 const tf = await initNodeTf();
@@ -118,7 +124,8 @@ for (const split of opts.only === "detector" ? [] : digitsManifest.splits) {
   disposeFitted(fitted);
   const last = fittedCurve.quality.length - 1;
   const row = {
-    split: split.id,
+    split: split?.id ?? null,
+    cut: cut.id,
     fitSeconds: round(fitted.seconds, 1),
     images: fitted.images,
     fitted: { bytes: fittedCurve.bytes.map((b) => round(b, 1)), accuracy: fittedCurve.quality.map((q) => round(q)) },
@@ -139,27 +146,40 @@ if (opts.only !== "digits") {
   const manifest = validateManifest(await readJson("public/models/centernet/manifest.json"));
   const json = await readJson(CENTERNET_PACKAGE_MODEL);
   const size = CENTERNET_INPUT.size;
-  const backbone = graphBackbone(await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)), manifest.backbone.outputs, {
-    topology: {
-      nodes: json.modelTopology.node as GraphNode[],
-      weightSpecs: (json.weightsManifest as { weights: { name: string; shape: number[] }[] }[]).flatMap((g) => g.weights),
+  const backbone = graphBackbone(
+    await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL)),
+    manifest.backbone.outputs,
+    {
+      topology: {
+        nodes: json.modelTopology.node as GraphNode[],
+        weightSpecs: (json.weightsManifest as { weights: { name: string; shape: number[] }[] }[]).flatMap((g) => g.weights),
+      },
+      input: { node: CENTERNET_INPUT.node, shape: [1, size, size, 3] },
     },
-    input: { node: CENTERNET_INPUT.node, shape: [1, size, size, 3] },
-  });
+    manifest.backbone.probe,
+  );
   const cuts = backbone.cuts!();
-  const split = manifest.splits[manifest.splits.length - 1];
-  const cut = cuts.find((c) => c.id === cutId(split.tensors))!;
+  const deep = manifest.splits[manifest.splits.length - 1];
+  const cut = opts.cut === undefined ? cuts.find((c) => c.id === cutId(deep.tensors))! : cuts[opts.cut];
+  if (!cut) throw new Error(`the detector has ${cuts.length} cuts, numbered from 0`);
+  // The prepared split at this cut, if any: its curve is the reference.
+  const split = manifest.splits.find((s) => cutId(s.tensors) === cut.id) ?? null;
   const set = readPhotoSet(ROOT);
   const modelSize = { width: size, height: size, channels: 3 as const };
   const pixelsOf = async (p: ReturnType<typeof photosOf>[number]) => stretchedInput(await decodePhoto(ROOT, p), modelSize);
   const train = photosOf(set, "train").slice(0, opts.photos ?? 16);
-  const heldOut = photosOf(set, "held-out");
+  const evalSplit = opts.eval ?? "held-out";
+  if (evalSplit !== "held-out" && evalSplit !== "validation") throw new Error(`--eval takes held-out or validation, not ${evalSplit}`);
+  const heldOut = photosOf(set, evalSplit);
+  const defaultPlan = planFor(manifest, cut);
+  const change = opts.plan ? (JSON.parse(opts.plan) as Partial<FitPlan>) : {};
+  const plan: FitPlan = { ...defaultPlan, ...change, budget: { ...defaultPlan.budget, ...change.budget } };
   const per = size * size * 3;
   const fitInputs = new Float32Array(train.length * per);
   for (const [i, p] of train.entries()) fitInputs.set(Float32Array.from(await pixelsOf(p)), i * per);
   const evalInputs = new Float32Array(heldOut.length * per);
   for (const [i, p] of heldOut.entries()) evalInputs.set(Float32Array.from(await pixelsOf(p)), i * per);
-  log(`detector: fitting at ${split.id} on ${train.length} photos`);
+  log(`detector: fitting at ${split?.id ?? cut.label} on ${train.length} photos`);
   const t0 = performance.now();
   let lastPhase = "";
   const fitted = await fitAtCut({
@@ -172,9 +192,11 @@ if (opts.only !== "digits") {
     cutIndex: cuts.indexOf(cut),
     inputs: fitInputs,
     count: train.length,
+    plan,
     onProgress: (p) => {
       const at = `${p.phase} ${p.tensor}/${p.rateIndex}`;
-      if (at !== lastPhase && (p.phase === "moments" || p.phase === "measure")) log(`  ${at} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (at !== lastPhase && (p.phase === "sensitivity" || p.phase === "moments" || p.phase === "measure"))
+        log(`  ${at} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       lastPhase = at;
     },
   });
@@ -209,25 +231,31 @@ if (opts.only !== "digits") {
     const f = await curveOf(loaded);
     fittedCurve.bytes.push(f.bytes);
     fittedCurve.quality.push(f.quality);
-    const prepared = await loadRate(folder, split, split.rates[r]);
-    const p = await curveOf(prepared);
-    disposeRate(prepared);
-    preparedCurve.bytes.push(p.bytes);
-    preparedCurve.quality.push(p.quality);
-    log(`  r${r}: fitted ${f.bytes.toFixed(0)} B ${f.quality.toFixed(3)}; prepared ${p.bytes.toFixed(0)} B ${p.quality.toFixed(3)}`);
+    if (split) {
+      const prepared = await loadRate(folder, split, split.rates[r]);
+      const p = await curveOf(prepared);
+      disposeRate(prepared);
+      preparedCurve.bytes.push(p.bytes);
+      preparedCurve.quality.push(p.quality);
+    }
+    const reference = split ? `; prepared ${preparedCurve.bytes[r].toFixed(0)} B ${preparedCurve.quality[r].toFixed(3)}` : "";
+    log(`  r${r}: fitted ${f.bytes.toFixed(0)} B ${f.quality.toFixed(3)}${reference}`);
   }
   disposeFitted(fitted);
   backbone.dispose();
   detector = {
-    split: split.id,
+    split: split?.id ?? null,
+    cut: cut.id,
     tensors: cut.tensors.length,
     fitSeconds: round(fitted.seconds, 1),
     photos: train.length,
-    heldOutPhotos: heldOut.length,
+    evalSet: evalSplit,
+    evalPhotos: heldOut.length,
+    plan,
     quality: "agreement with the unsplit model: share of its detections (score >= 0.2 after NMS) found again, same class, IoU >= 0.5",
     fitted: { bytes: fittedCurve.bytes.map((b) => round(b, 0)), agreement: fittedCurve.quality.map((q) => round(q)) },
     prepared: { bytes: preparedCurve.bytes.map((b) => round(b, 0)), agreement: preparedCurve.quality.map((q) => round(q)) },
-    bdRateVsPrepared: bd(fittedCurve, preparedCurve),
+    bdRateVsPrepared: split ? bd(fittedCurve, preparedCurve) : null,
   };
 }
 

@@ -8,7 +8,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buParamCount, decoderMacs, encoderMacs, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
-import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
+import { CENTERNET_CUTS, CENTERNET_HEATMAP, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphHeadMacs, isConvNode, type GraphNode } from "@/lib/models/graph-macs";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { validateManifest, type ModelManifest, type RateLevel, type SplitPoint } from "@/lib/models/manifest";
@@ -98,7 +98,7 @@ const manifest: ModelManifest = {
   index: 1,
   name: "Photos: COCO object detector (CenterNet, MobileNetV3)",
   task: "detection",
-  backbone: { kind: "graph", url: "centernet.json", params, macs: total, outputs: CENTERNET_OUTPUTS },
+  backbone: { kind: "graph", url: "centernet.json", params, macs: total, outputs: CENTERNET_OUTPUTS, probe: CENTERNET_HEATMAP },
   input: { height: CENTERNET_INPUT.size, width: CENTERNET_INPUT.size, channels: 3, range: [0, 255] },
   classes,
   splits,

@@ -20,7 +20,7 @@ import { applyLatentGains, gainsFromSensitivity, measureSensitivity, weightedCom
 import { cropPixels, randomCropBox } from "@/lib/data/photo-crops";
 import { decodePhoto, photosOf, readPhotoSet } from "@/lib/data/photo-set";
 import { createRng } from "@/lib/util/prng";
-import { CENTERNET_CUTS, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
+import { CENTERNET_CUTS, CENTERNET_HEATMAP, CENTERNET_INPUT, CENTERNET_OUTPUTS, CENTERNET_PACKAGE_MODEL } from "@/lib/models/centernet";
 import { graphBackbone } from "@/lib/models/graph-backbone";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import type { SplitTensor } from "@/lib/models/manifest";
@@ -62,7 +62,7 @@ const splitConfigs = (config.splits as SplitConfig[]).filter((s) => !only || s.i
 const model = await loadGraphModelFromFile(tf, path.join(ROOT, CENTERNET_PACKAGE_MODEL));
 const backbone = graphBackbone(model, CENTERNET_OUTPUTS);
 /** The class heatmap ([1, 128, 128, 80] after the sigmoid): the smooth output the sensitivity is measured on. */
-const heatmap = graphBackbone(model, ["tower_0/keypoints"]);
+const heatmap = graphBackbone(model, [CENTERNET_HEATMAP]);
 
 // Every cut tensor of every split to train, computed once per crop and kept as plain arrays.
 const cuts = splitConfigs.map((sc) => {

@@ -18,7 +18,8 @@ import type { EntropyTables } from "@/lib/codec";
 import { createRng } from "@/lib/util/prng";
 import type { BuConfig, BuParams } from "./bu";
 import { buParamCount, encode, encoderMacs } from "./bu";
-import { channelsFirst, exportTables, likelihood } from "./entropy-model";
+import { applyLatentGains, weightedComponents } from "./allocation";
+import { channelsFirst, exportTables, likelihood, rescaleEntropyParams } from "./entropy-model";
 import { channelMoments, componentsFor, patchPcaInitParams, principalComponents, spaceToDepth, type PrincipalComponents } from "./pca-init";
 import { trainStepTerms } from "./train";
 
@@ -36,6 +37,11 @@ export interface FitLevel {
 export interface FitBudget {
   /** Steps fitting the entropy model to the start's latents (transform fixed). */
   entropySteps: number;
+  /**
+   * When set, a level whose channels are the first ones of the finer level just fitted (same patch size) starts its
+   * entropy model from that level's, rescaled to its step, and fits it this many steps instead of entropySteps.
+   */
+  entropyWarmSteps?: number;
   /** Positions (latent vectors) per entropy step. */
   entropyBatch: number;
   /** Fine-tuning steps of every level, and of the finest (last) level. */
@@ -81,6 +87,13 @@ export interface FitOptions {
   maxEncoderMacs?: number;
   /** A component is kept when its spread is at least this fraction of the level's step. */
   componentFraction: number;
+  /**
+   * Task-aware allocation (allocation.ts): one gain per principal component of the tensor at o.stride (as the
+   * components come, largest variance first), by which the component enters the latent. Every level then uses o.stride.
+   */
+  gains?: number[];
+  /** The principal components at o.stride, when the caller has them already (they are computed otherwise). */
+  components?: PrincipalComponents;
   lambdaFactor?: number;
   budget: FitBudget;
   seed: number;
@@ -159,10 +172,21 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   const variance = tensorVariance(o.tensors.subarray(0, momentMaps * per));
   // Principal components of the patches, once per patch size the levels use.
   const components = new Map<number, PrincipalComponents>();
-  for (const stride of new Set(o.levels.map((l) => l.stride ?? o.stride))) {
+  const strides = new Set(o.levels.map((l) => l.stride ?? o.stride));
+  if (o.gains && (strides.size !== 1 || !strides.has(o.stride))) throw new Error("gains are per component at the fit's stride, which every level must use");
+  if (o.components) components.set(o.stride, o.components);
+  for (const stride of strides) {
+    if (components.has(stride)) continue;
     components.set(stride, principalComponents(channelMoments([spaceToDepth(o.tensors.subarray(0, momentMaps * per), o.shape, stride)], stride * stride * C)));
     await yieldToEvents();
     abortIfAsked(o.signal);
+  }
+  // The components as the latent carries them: reordered and scaled by their gains.
+  let gains: number[] | null = null;
+  if (o.gains) {
+    const weighted = weightedComponents(components.get(o.stride)!, o.gains);
+    components.set(o.stride, weighted.pc);
+    gains = weighted.gains;
   }
 
   const rng = createRng(o.seed);
@@ -180,6 +204,8 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   };
 
   const out: FittedUnit[] = [];
+  /** The finer level's entropy model, for the warm start (entropyWarmSteps). */
+  let finer = null as { cfg: BuConfig; em: Record<string, tf.Tensor> } | null;
   try {
     // Finest first: with a budget cut short, the best unit is the one already there.
     for (let rateIndex = o.levels.length - 1; rateIndex >= 0; rateIndex--) {
@@ -190,6 +216,8 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   } catch (e) {
     for (const u of out) tf.dispose(Object.values(u.params));
     throw e;
+  } finally {
+    if (finer) tf.dispose(Object.values(finer.em));
   }
   return out.reverse();
 
@@ -209,18 +237,49 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
     const cfg = cfgWith(latentChannels);
     const lambda = level.lambda ?? lambdaForStep(level.step, pc, variance, per, o.lambdaFactor);
     report({ phase: "start", rateIndex, step: 0, steps: 1 });
-    const start = patchPcaInitParams(cfg, pc, createRng(o.seed + 1 + rateIndex).next);
+    const closedForm = patchPcaInitParams(cfg, pc, createRng(o.seed + 1 + rateIndex).next);
+    const start = gains ? applyLatentGains(closedForm, gains) : closedForm;
+    const warm = b.entropyWarmSteps !== undefined && finer && finer.cfg.stride === s && finer.cfg.latentChannels >= latentChannels;
+    if (warm) {
+      // The same components at a coarser step: the finer level's density of its first channels, rescaled.
+      const kept = tf.tidy(() => Object.fromEntries(Object.entries(finer!.em).map(([n, t]) => [n, tf.slice(t, 0, latentChannels)])));
+      const rescaled = rescaleEntropyParams(kept, finer!.cfg.step / level.step);
+      tf.dispose(kept["em.matrix0"]);
+      for (const [n, t] of Object.entries(rescaled)) {
+        start[n].dispose();
+        start[n] = t;
+      }
+    }
     const vars: Record<string, tf.Variable> = {};
     for (const [name, t] of Object.entries(start)) vars[name] = tf.variable(t, true);
     tf.dispose(Object.values(start));
     try {
-      return await trainLevel(rateIndex, t0, cfg, lambda, vars);
+      const unit = await trainLevel(rateIndex, t0, cfg, lambda, vars, warm ? b.entropyWarmSteps! : b.entropySteps);
+      if (b.entropyWarmSteps !== undefined) {
+        if (finer) tf.dispose(Object.values(finer.em));
+        finer = {
+          cfg,
+          em: Object.fromEntries(
+            Object.entries(unit.params)
+              .filter(([n]) => n.startsWith("em."))
+              .map(([n, t]) => [n, tf.clone(t)]),
+          ),
+        };
+      }
+      return unit;
     } finally {
       tf.dispose(Object.values(vars));
     }
   }
 
-  async function trainLevel(rateIndex: number, t0: number, cfg: BuConfig, lambda: number, vars: Record<string, tf.Variable>): Promise<FittedUnit> {
+  async function trainLevel(
+    rateIndex: number,
+    t0: number,
+    cfg: BuConfig,
+    lambda: number,
+    vars: Record<string, tf.Variable>,
+    entropySteps: number,
+  ): Promise<FittedUnit> {
     const { latentChannels, stride: s } = cfg;
     const em = Object.entries(vars)
       .filter(([n]) => n.startsWith("em."))
@@ -235,7 +294,7 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
     const positions = latents.shape[2];
     const emOptimizer = tf.train.adam(b.entropyLearningRate);
     try {
-      for (let step = 0; step < b.entropySteps; step++) {
+      for (let step = 0; step < entropySteps; step++) {
         const cols = tf.tensor1d(
           Array.from({ length: Math.min(b.entropyBatch, positions) }, () => Math.floor(rng.next() * positions)),
           "int32",
@@ -252,7 +311,7 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
         );
         cols.dispose();
         if (step % 25 === 0) {
-          report({ phase: "entropy", rateIndex, step, steps: b.entropySteps });
+          report({ phase: "entropy", rateIndex, step, steps: entropySteps });
           await yieldToEvents();
           abortIfAsked(o.signal);
         }

@@ -15,6 +15,11 @@ export interface Backbone {
   tail(values: tf.Tensor4D[], cut: readonly SplitTensor[]): tf.Tensor[];
   /** The unsplit model. */
   predict(x: tf.Tensor4D): tf.Tensor[];
+  /**
+   * A smooth output of the tail that a fit measures the tail's sensitivity on, where the model's own output is not
+   * smooth (the detector's: a top-k list of boxes); the tail's first output otherwise.
+   */
+  probe?(values: tf.Tensor4D[], cut: readonly SplitTensor[]): tf.Tensor;
   /** Every place the model can be cut (cuts.ts), where the backbone knows its own structure. */
   cuts?(): Cut[];
   dispose(): void;

@@ -11,6 +11,8 @@ export const CENTERNET_PACKAGE_MODEL = "node_modules/@vladmandic/human/models/ce
 export const CENTERNET_INPUT = { node: "tower_0/images", size: 512 } as const;
 /** [1, 100, 6] rows of (x1, y1, x2, y2, score, class) in input pixels, best score first; class 0 = person. */
 export const CENTERNET_OUTPUTS = ["tower_0/detections"];
+/** The class heatmap, [1, 128, 128, 80] after its sigmoid: smooth in the cut tensors, unlike the top-k boxes. */
+export const CENTERNET_HEATMAP = "tower_0/keypoints";
 
 export interface CutDefinition {
   id: string;

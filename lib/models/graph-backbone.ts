@@ -12,6 +12,7 @@ import type { Backbone } from "./backbone";
 import type { Cut } from "./cuts";
 import { graphCutsOf } from "./graph-cuts";
 import type { GraphNode } from "./graph-macs";
+import type { SplitTensor } from "./manifest";
 
 export interface GraphStructure {
   topology: { nodes: GraphNode[]; weightSpecs: { name: string; shape: number[] }[] };
@@ -50,10 +51,15 @@ function runPerImage(model: tf.GraphModel, feeds: () => (tf.Tensor | tf.NamedTen
 
 /**
  * `outputs`: the graph nodes that are the model's answer (for CenterNet, "tower_0/detections"). With the graph's
- * JSON topology and its input, the backbone can list its cuts (measured once, on first request).
+ * JSON topology and its input, the backbone can list its cuts (measured once, on first request). `probe`: a node the
+ * tail can also run to, whose values change smoothly with the cut tensors (CenterNet's class heatmap).
  */
-export function graphBackbone(model: tf.GraphModel, outputs: string[], structure?: GraphStructure): Backbone {
+export function graphBackbone(model: tf.GraphModel, outputs: string[], structure?: GraphStructure, probe?: string): Backbone {
   let cuts: Cut[] | null = null;
+  const feedsOf = (values: tf.Tensor4D[], cut: readonly SplitTensor[]) => () => {
+    const parts = values.map(unstackBatch);
+    return parts[0].map((_, b) => Object.fromEntries(cut.map((t, i) => [t.node, parts[i][b]])));
+  };
   return {
     head: (x, cut) =>
       runPerImage(
@@ -63,15 +69,9 @@ export function graphBackbone(model: tf.GraphModel, outputs: string[], structure
       ) as tf.Tensor4D[],
     tail: (values, cut) => {
       if (values.length !== cut.length) throw new Error(`the cut has ${cut.length} tensors, got ${values.length} values`);
-      return runPerImage(
-        model,
-        () => {
-          const parts = values.map(unstackBatch);
-          return parts[0].map((_, b) => Object.fromEntries(cut.map((t, i) => [t.node, parts[i][b]])));
-        },
-        outputs,
-      );
+      return runPerImage(model, feedsOf(values, cut), outputs);
     },
+    probe: probe ? (values, cut) => runPerImage(model, feedsOf(values, cut), [probe])[0] : undefined,
     predict: (x) => runPerImage(model, () => unstackBatch(x), outputs),
     cuts: structure ? () => (cuts ??= graphCutsOf(tf, model, structure.topology, structure.input, outputs)) : undefined,
     dispose: () => model.dispose(),

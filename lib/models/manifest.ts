@@ -64,7 +64,8 @@ export interface ModelManifest {
   index: number;
   name: string;
   task: "classification" | "detection";
-  backbone: { kind: "layers" | "graph"; url: string; params: number; macs: number; outputs: string[] };
+  /** probe: a graph node whose values change smoothly with a cut (Backbone.probe), for fits that measure sensitivity. */
+  backbone: { kind: "layers" | "graph"; url: string; params: number; macs: number; outputs: string[]; probe?: string };
   input: InputSpec;
   classes: string[];
   splits: SplitPoint[];
@@ -101,6 +102,7 @@ export function validateManifest(json: unknown): ModelManifest {
   check(m.task === "classification" || m.task === "detection", `unknown task ${m.task}`);
   check(m.backbone && (m.backbone.kind === "layers" || m.backbone.kind === "graph") && typeof m.backbone.url === "string", "bad backbone");
   check(Array.isArray(m.backbone.outputs) && m.backbone.outputs.length > 0, "backbone outputs missing");
+  check(m.backbone.probe === undefined || (m.backbone.kind === "graph" && typeof m.backbone.probe === "string"), "bad backbone probe");
   check(m.input && isPosInt(m.input.height) && isPosInt(m.input.width) && (m.input.channels === 1 || m.input.channels === 3), "bad input spec");
   check(Array.isArray(m.classes) && m.classes.length > 0, "classes missing");
   check(Array.isArray(m.splits) && m.splits.length > 0, "no split points");

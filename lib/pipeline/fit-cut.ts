@@ -16,6 +16,9 @@ import { tablesToJSON, type EntropyTablesJSON } from "@/lib/codec";
 import { buParamCount, decoderMacs, encoderMacs, foldForInference, latentShape, type BuConfig } from "@/lib/bottleneck/bu";
 import { fitUnits, QUICK_BUDGET, type FitBudget, type FitLevel, type FitProgress, type FittedUnit } from "@/lib/bottleneck/fit";
 import { serializeBu, type BuFileJSON } from "@/lib/bottleneck/io";
+import { gainsFromSensitivity, measureSensitivity, rankGroups, stepForDistortion, type GainedComponent } from "@/lib/bottleneck/allocation";
+import { channelMoments, principalComponents, type PrincipalComponents } from "@/lib/bottleneck/pca-init";
+import { createRng } from "@/lib/util/prng";
 import { mean, top1 } from "@/lib/metrics/summary";
 import type { Backbone } from "@/lib/models/backbone";
 import type { Cut } from "@/lib/models/cuts";
@@ -26,43 +29,82 @@ import { disposeRate, type LoadedRate } from "./units";
 
 export interface FitPlan {
   /** From fewest bytes (r0) to best quality. */
-  levels: { step: number; stride: number }[];
+  /**
+   * From fewest bytes (r0) to best quality: a quantizer step, or (with allocation) a target for the level's relative
+   * gained distortion, which becomes a step once the gains are measured (allocation.ts stepForDistortion).
+   */
+  levels: ({ step: number; stride: number } | { distortion: number; stride: number })[];
   maxLatentChannels: number;
   componentFraction: number;
   lambdaFactor: number;
+  /**
+   * "sensitivity": task-aware allocation (lib/bottleneck/allocation.ts), as the prepared detector units: the tail's
+   * sensitivity to each principal component of each cut tensor is measured (in groups, rankGroups) on a few of the
+   * images, each component enters the latent with the gain it earns, and one step serves every tensor of the cut.
+   */
+  allocation?: { images: number; noise: number };
+  /** Changes to the fit's budget (QUICK_BUDGET otherwise). */
+  budget?: Partial<FitBudget>;
+  /** Share of the backbone's parameters that all the cut's units of one level may hold together. */
+  paramShare: number;
 }
 
-/** Steps (in units of the tensor's RMS channel deviation) of a cut no script prepared. */
-const DEFAULT_STEPS = { classification: [10, 6, 3.5, 2, 1.2], detection: [2.2, 1.5, 1, 0.6, 0.35] };
+/** Digits: steps (in units of the tensor's RMS channel deviation) of a cut no script prepared. */
+const DEFAULT_STEPS = [10, 6, 3.5, 2, 1.2];
+/**
+ * Detector: relative gained distortion of each level at a cut no script prepared; the prepared cuts' steps sit at
+ * 40, 23, 12, 4.5 and 1.5 % (early) and 22, 14, 9.5, 5 and 2.5 % (deep cut) on the training photos.
+ */
+const DEFAULT_DISTORTIONS = [0.3, 0.18, 0.1, 0.05, 0.02];
 
 /**
- * The levels to fit: a prepared digits split's own steps and patch sizes (so that a refit is comparable with its units);
- * elsewhere a default ladder, with 2x2 patches on maps of 14 pixels or more (their neighbours are alike) and
- * single positions on smaller ones.
+ * The levels to fit: a prepared split's own steps (and, for digits, patch sizes), so that a refit compares with its
+ * units; elsewhere a default ladder.
+ *
+ * Digits: 2x2 patches on maps of 14 pixels or more (their neighbours are alike), single positions on smaller ones,
+ * feature MSE only, a short fine-tune of the finest level.
+ * Detector: what its prepared units do, in a small budget: single positions, every channel available, task-aware
+ * allocation with the sensitivity measured in groups on four images, the transform frozen at its closed form (the
+ * prepared units' transform is frozen too: a feature-MSE fine-tune would undo the allocation), 80 entropy steps for
+ * the finest level and 25 for each coarser one, which starts from the finer level's density. At a cut no script
+ * prepared, each level's step follows from its target distortion. The parameter share is the prepared deep cut's
+ * (3.2 % of the backbone) rounded up. The sensitivity images and the entropy steps were chosen on the validation
+ * photos (docs/fitting.md).
  */
 export function planFor(manifest: ModelManifest, cut: Cut): FitPlan {
   const prepared = manifest.splits.find((s) => s.tensors.map((t) => t.node).join("+") === cut.id);
-  // The detector's prepared steps are in units of per-component gains (task-aware allocation), which a quick fit
-  // does not have: there, and at every unprepared cut, the default ladder applies.
-  if (prepared && prepared.rates.length > 0 && manifest.task === "classification")
+  const preparedSteps = prepared && prepared.rates.length > 0 ? prepared.rates : null;
+  if (manifest.task === "detection")
     return {
-      levels: prepared.rates.map((r) => ({ step: r.step, stride: r.stride })),
-      maxLatentChannels: Math.max(...prepared.rates.map((r) => r.latentChannels)),
+      levels: preparedSteps?.map((r) => ({ step: r.step, stride: 1 })) ?? DEFAULT_DISTORTIONS.map((distortion) => ({ distortion, stride: 1 })),
+      maxLatentChannels: Math.max(...cut.tensors.map((t) => t.shape[2])),
+      componentFraction: 0.15,
+      lambdaFactor: 1,
+      allocation: { images: 4, noise: 1 },
+      budget: { finestFineTuneSteps: 0, entropySteps: 80, entropyBatch: 1024, entropyWarmSteps: 25 },
+      paramShare: 0.035,
+    };
+  if (preparedSteps)
+    return {
+      levels: preparedSteps.map((r) => ({ step: r.step, stride: r.stride })),
+      maxLatentChannels: Math.max(...preparedSteps.map((r) => r.latentChannels)),
       componentFraction: 0.15,
       lambdaFactor: 0.5,
+      paramShare: 0.02,
     };
   const [h, w, c] = cut.tensors[0].shape;
   const stride = h >= 14 && h % 2 === 0 && w % 2 === 0 ? 2 : 1;
   return {
-    levels: DEFAULT_STEPS[manifest.task].map((step) => ({ step, stride })),
-    maxLatentChannels: Math.min(stride * stride * c, manifest.task === "detection" ? 32 : 24),
+    levels: DEFAULT_STEPS.map((step) => ({ step, stride })),
+    maxLatentChannels: Math.min(stride * stride * c, 24),
     componentFraction: 0.15,
     lambdaFactor: 0.5,
+    paramShare: 0.02,
   };
 }
 
 export interface CutFitProgress {
-  phase: "features" | FitProgress["phase"] | "measure";
+  phase: "features" | "sensitivity" | FitProgress["phase"] | "measure";
   /** Which cut tensor is being fitted (0-based) of how many. */
   tensor: number;
   tensors: number;
@@ -153,6 +195,67 @@ function abortIfAsked(signal: AbortSignal | undefined): void {
 
 function levelLabel(r: number, count: number): string {
   return r === 0 ? "fewest bytes" : r === count - 1 ? "best quality" : `level ${r + 1}`;
+}
+
+/**
+ * Task-aware allocation at a cut (lib/bottleneck/allocation.ts): per cut tensor its principal components and each
+ * component's gain, from the tail's sensitivity (its probe output, or its first) measured in rank groups on `images`
+ * of the images, spread over them.
+ */
+export async function measureGains(o: {
+  backbone: Backbone;
+  cut: Cut;
+  /** Per cut tensor, `count` maps one after another. */
+  feats: Float32Array[];
+  count: number;
+  images: number;
+  noise: number;
+  seed: number;
+  onProgress?: (tensor: number, step: number, steps: number) => void;
+}): Promise<{ pcs: PrincipalComponents[]; gains: number[][] }> {
+  const { backbone, cut } = o;
+  const perMap = o.feats.map((f) => f.length / o.count);
+  const pcs = cut.tensors.map((t, i) =>
+    principalComponents(channelMoments([o.feats[i].subarray(0, Math.min(o.count, QUICK_BUDGET.momentImages) * perMap[i])], t.shape[2])),
+  );
+  const groups = pcs.map((pc) => rankGroups(pc.vectors.length));
+  const runs = groups.reduce((n, g) => n + g.length, 0);
+  let done = 0;
+  const images = Math.min(o.count, o.images);
+  const picks = Array.from({ length: images }, (_, i) => Math.floor((i * o.count) / images));
+  const shapes = cut.tensors.map((t) => [1, ...t.shape] as [number, number, number, number]);
+  const probe = backbone.probe ?? ((values, tensors) => backbone.tail(values, tensors)[0]);
+  const sensitivity = await measureSensitivity({
+    features: picks.map((k) => o.feats.map((f, i) => f.subarray(k * perMap[i], (k + 1) * perMap[i]))),
+    pcs,
+    groups,
+    noise: o.noise,
+    random: createRng(o.seed).next,
+    run: async (values) => {
+      const xs = values.map((v, i) => tf.tensor4d(v, shapes[i]));
+      try {
+        const out = probe(xs, cut.tensors);
+        try {
+          return (await out.data()) as Float32Array;
+        } finally {
+          out.dispose();
+        }
+      } finally {
+        tf.dispose(xs);
+      }
+    },
+    onProgress: (t) => o.onProgress?.(t, done++, runs),
+  });
+  await yieldToEvents();
+  const reference = Math.max(...sensitivity.flat());
+  return { pcs, gains: sensitivity.map((s) => gainsFromSensitivity(s, reference)) };
+}
+
+/** Every component of every cut tensor as the latent carries it: gained variance in latent units, and positions. */
+function gainedComponents(cut: Cut, a: { pcs: PrincipalComponents[]; gains: number[][] }): GainedComponent[] {
+  return a.pcs.flatMap((pc, t) =>
+    pc.values.map((v, j) => ({ variance: (v * a.gains[t][j] ** 2) / pc.rms ** 2, positions: cut.tensors[t].shape[0] * cut.tensors[t].shape[1] })),
+  );
 }
 
 export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
@@ -290,14 +393,36 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
     await yieldToEvents();
   };
 
+  // Task-aware allocation: per cut tensor its principal components and the gain of each.
+  const allocation = plan.allocation
+    ? await measureGains({
+        backbone,
+        cut,
+        feats,
+        count: o.count,
+        ...plan.allocation,
+        seed: (o.seed ?? 7) + 13,
+        onProgress: (t, step, steps) => report({ phase: "sensitivity", tensor: t, rateIndex: null, step, steps }),
+      })
+    : null;
+  abortIfAsked(o.signal);
+  const steps = plan.levels.map((l) => {
+    if ("step" in l) return l.step;
+    if (!allocation) throw new Error("a level given by its distortion needs the allocation's gains");
+    return stepForDistortion(gainedComponents(cut, allocation), l.distortion);
+  });
+  // The parameter budget of a level, shared by the cut's tensors as full-rank units would need it (channels squared).
+  const squares = cut.tensors.map((t) => t.shape[2] ** 2);
+  const squareSum = squares.reduce((a, b) => a + b, 0);
+
   try {
     for (let t = 0; t < tensors; t++) {
       const shape = cut.tensors[t].shape as [number, number, number];
-      const levelsHere: FitLevel[] = plan.levels.map((l) => ({
-        step: l.step,
+      const levelsHere: FitLevel[] = steps.map((step, r) => ({
+        step,
         // A patch must tile the map, and stay small enough (MAX_PATCH_VALUES) that the parameter budget leaves it a
         // useful number of latent channels: single positions otherwise.
-        stride: shape[0] % l.stride === 0 && shape[1] % l.stride === 0 && l.stride * l.stride * shape[2] <= MAX_PATCH_VALUES ? l.stride : 1,
+        stride: ((l) => (shape[0] % l === 0 && shape[1] % l === 0 && l * l * shape[2] <= MAX_PATCH_VALUES ? l : 1))(plan.levels[r].stride),
       }));
       // Every unit passes through onLevel, which takes it over: the list fitUnits returns holds nothing more.
       await fitUnits({
@@ -308,12 +433,13 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         count: o.count,
         klWeight: 0,
         levels: levelsHere,
-        maxLatentChannels: plan.maxLatentChannels,
-        // The budget the prepared units keep: under 2 % of the backbone's parameters.
-        maxParams: Math.floor((0.02 * manifest.backbone.params) / tensors),
+        maxLatentChannels: Math.min(plan.maxLatentChannels, shape[2] * (levelsHere[0].stride ?? 1) ** 2),
+        maxParams: Math.floor((plan.paramShare * manifest.backbone.params * squares[t]) / squareSum),
         componentFraction: plan.componentFraction,
         lambdaFactor: plan.lambdaFactor,
-        budget: budgetFor(o.budget ?? QUICK_BUDGET, shape),
+        gains: allocation?.gains[t],
+        components: allocation?.pcs[t],
+        budget: budgetFor(o.budget ?? { ...QUICK_BUDGET, ...plan.budget }, shape),
         seed: (o.seed ?? 7) + 1000 * t,
         signal: o.signal,
         onProgress: (p) => report({ phase: p.phase, tensor: t, rateIndex: p.rateIndex, step: p.step, steps: p.steps }),

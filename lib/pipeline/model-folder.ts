@@ -29,7 +29,7 @@ export async function loadModelFolder(folder: string): Promise<FolderModel> {
   const backbone =
     manifest.backbone.kind === "layers"
       ? layersBackbone(await loadLayersModelFromFile(tf, file))
-      : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs);
+      : graphBackbone(await loadGraphModelFromFile(tf, file), manifest.backbone.outputs, undefined, manifest.backbone.probe);
   return { manifest, backbone, folder };
 }
 

@@ -78,7 +78,12 @@ export async function fetchBackbone(
   try {
     backbone =
       manifest.backbone.kind === "graph"
-        ? graphBackbone(await tf.loadGraphModel(tf.io.fromMemory(artifacts)), manifest.backbone.outputs, graphStructure(manifest, json))
+        ? graphBackbone(
+            await tf.loadGraphModel(tf.io.fromMemory(artifacts)),
+            manifest.backbone.outputs,
+            graphStructure(manifest, json),
+            manifest.backbone.probe,
+          )
         : layersBackbone(await tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);

@@ -59,6 +59,7 @@ export async function listCuts(p: { model: string }): Promise<CutsResult> {
 
 const PHASE_WORDS: Record<CutFitProgress["phase"], string> = {
   features: "computing the cut tensors",
+  sensitivity: "measuring what the tail is sensitive to",
   moments: "principal components of the patches",
   start: "closed-form start",
   entropy: "fitting the entropy model",
@@ -67,11 +68,12 @@ const PHASE_WORDS: Record<CutFitProgress["phase"], string> = {
   measure: "measuring on real bitstreams",
 };
 
-/** Overall share done: the cut tensors first (5 %), then each tensor's levels, finest first. */
+/** Overall share done: the cut tensors first (5 %), the sensitivity if measured (10 %), then each tensor's levels, finest first. */
 function fractionOf(p: CutFitProgress): number {
   if (p.phase === "features") return (0.05 * p.step) / Math.max(1, p.steps);
+  if (p.phase === "sensitivity") return 0.05 + (0.1 * p.step) / Math.max(1, p.steps);
   const done = p.rateIndex === null ? 0 : p.levels - 1 - p.rateIndex;
-  return Math.min(1, 0.05 + (0.95 * (p.tensor * p.levels + done)) / (p.tensors * p.levels));
+  return Math.min(1, 0.15 + (0.85 * (p.tensor * p.levels + done)) / (p.tensors * p.levels));
 }
 
 function unitTensorCount(rates: LoadedRate[]): number {

@@ -1,8 +1,8 @@
 // Task-aware allocation: per-component gains from the tail's sensitivity, folded into a PCA-initialised unit.
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyLatentGains, gainsFromSensitivity, measureSensitivity, weightedComponents } from "@/lib/bottleneck/allocation";
+import { applyLatentGains, gainsFromSensitivity, measureSensitivity, rankGroups, weightedComponents } from "@/lib/bottleneck/allocation";
 import { decode, encode, type BuConfig } from "@/lib/bottleneck/bu";
-import { channelMoments, componentsFor, pcaInitParams, principalComponents, type PrincipalComponents } from "@/lib/bottleneck/pca-init";
+import { channelMoments, componentsFor, patchPcaInitParams, pcaInitParams, principalComponents, type PrincipalComponents } from "@/lib/bottleneck/pca-init";
 import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
@@ -59,6 +59,35 @@ describe("gains and weighted components", () => {
   });
 });
 
+describe("gains on a patch unit", () => {
+  it("scales each latent channel, bias included, while the reconstruction before quantization stays the same", () => {
+    const data = axisData(8 * 8, createRng(6).next);
+    const pc = principalComponents(channelMoments([data], 3));
+    const cfg: BuConfig = { inShape: [8, 8, 3], latentChannels: 3, stride: 1, step: 1, nonNegative: false, arch: "patch" };
+    const gains = [1, 0.5, 0.25];
+    const plain = patchPcaInitParams(cfg, pc, createRng(1).next);
+    const gained = applyLatentGains(patchPcaInitParams(cfg, pc, createRng(1).next), gains);
+    const x = tf.tensor4d(data, [1, 8, 8, 3]);
+    const [z0, z1] = [encode(cfg, plain, x), encode(cfg, gained, x)];
+    // Every latent value, not just its mean: the bias must be scaled with the kernel.
+    const expected = tf.tidy(() => tf.mul(z0, tf.tensor1d(gains)));
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(z1, expected))).arraySync())).toBeLessThan(1e-4);
+    const [y0, y1] = [decode(cfg, plain, z0), decode(cfg, gained, z1)];
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(y0, y1))).arraySync())).toBeLessThan(1e-3);
+    tf.dispose([x, z0, z1, y0, y1, expected, ...Object.values(plain), ...Object.values(gained)]);
+  });
+});
+
+describe("rankGroups", () => {
+  it("covers every component once, in rank order, in groups that double after the first two", () => {
+    expect(rankGroups(1)).toEqual([[0]]);
+    expect(rankGroups(5)).toEqual([[0], [1], [2, 3], [4]]);
+    const big = rankGroups(120);
+    expect(big.map((g) => g.length)).toEqual([1, 1, 2, 4, 8, 16, 32, 56]);
+    expect(big.flat()).toEqual([...Array(120).keys()]);
+  });
+});
+
 describe("measureSensitivity", () => {
   it("recovers the squared weights of a linear output per unit of latent noise variance and position", async () => {
     const rng = createRng(9).next;
@@ -74,5 +103,28 @@ describe("measureSensitivity", () => {
     expect(Math.abs(s[0] / r2 / 9 - 1)).toBeLessThan(0.1);
     expect(Math.abs(s[1] / r2 - 1)).toBeLessThan(0.1);
     expect(s[2] / r2).toBeLessThan(0.05);
+  });
+
+  it("gives the components of a group their mean, from one disturbance per group, and refuses groups that miss one", async () => {
+    const rng = createRng(9).next;
+    const positions = 4096;
+    const data = axisData(positions, rng);
+    const pc = principalComponents(channelMoments([data], 3));
+    const run = async ([f]: Float32Array[]) => Float32Array.from({ length: positions }, (_, p) => 3 * f[3 * p] + f[3 * p + 1]);
+    let runs = 0;
+    const counted = async (f: Float32Array[]) => {
+      runs++;
+      return run(f);
+    };
+    const [s] = await measureSensitivity({ features: [[data]], pcs: [pc], run: counted, noise: 0.5, random: createRng(4).next, groups: [[[0, 1], [2]]] });
+    // One undisturbed run and one per group. Channels 0 and 1 together: (9 + 1) / 2 each, within 10 %.
+    expect(runs).toBe(3);
+    const r2 = pc.rms * pc.rms;
+    expect(s[0]).toBe(s[1]);
+    expect(Math.abs(s[0] / r2 / 5 - 1)).toBeLessThan(0.1);
+    expect(s[2] / r2).toBeLessThan(0.05);
+    await expect(measureSensitivity({ features: [[data]], pcs: [pc], run, noise: 0.5, random: createRng(4).next, groups: [[[0], [2]]] })).rejects.toThrow(
+      /each of its 3 components once/,
+    );
   });
 });

@@ -90,6 +90,62 @@ describe("fitUnits", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("with gains, leaves out a component the tail ignores however strong, and keeps the ones it reads", async () => {
+    // Three independent signed channels of standard deviations 4, 2 and 1: the components are the channels.
+    const rng = createRng(5).next;
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    const data = Float32Array.from({ length: count * 48 }, (_, i) => [4, 2, 1][i % 3] * gauss());
+    const common = { shape, nonNegative: false, stride: 1, tensors: data, levels: [{ step: 1 }], budget: { ...options().budget, finestFineTuneSteps: 0 } };
+    const [plain] = await fitUnits(options(common));
+    const [gained] = await fitUnits(options({ ...common, gains: [0.01, 1, 1] }));
+    expect(plain.cfg.latentChannels).toBe(3);
+    expect(gained.cfg.latentChannels).toBe(2);
+    // Per channel squared error of the unquantized reconstruction: channel 0 is gone (its whole variance, 16), 1 and 2 kept.
+    const x = tf.tensor4d(data, [count, ...shape]);
+    const err = tf.tidy(
+      () =>
+        tf
+          .mean(tf.reshape(tf.squaredDifference(decode(gained.cfg, gained.params, encode(gained.cfg, gained.params, x)), x), [-1, 3]), 0)
+          .arraySync() as number[],
+    );
+    x.dispose();
+    expect(err[0]).toBeGreaterThan(10);
+    expect(err[1]).toBeLessThan(0.01);
+    expect(err[2]).toBeLessThan(0.01);
+    for (const u of [plain, gained]) tf.dispose(Object.values(u.params));
+  });
+
+  it("starts a coarser level's entropy model from the finer level's, rescaled to its step, when asked", async () => {
+    const before = tf.memory().numTensors;
+    const steps = new Map<number, number>();
+    const levels = [
+      { step: 1, stride: 1 },
+      { step: 0.5, stride: 1 },
+    ];
+    const units = await fitUnits(
+      options({
+        stride: 1,
+        levels,
+        budget: { ...options().budget, entropySteps: 5, entropyWarmSteps: 0, finestFineTuneSteps: 0, fineTuneSteps: 0 },
+        onProgress: (p) => p.phase === "entropy" && p.rateIndex !== null && steps.set(p.rateIndex, p.steps),
+      }),
+    );
+    // The finest level fits its entropy model for entropySteps; the coarser one, warm, for entropyWarmSteps (none).
+    expect([...steps.entries()]).toEqual([[1, 5]]);
+    const [coarse, fine] = units;
+    const c = coarse.cfg.latentChannels;
+    expect(c).toBeLessThanOrEqual(fine.cfg.latentChannels);
+    // Only the first layer of each channel's density changes: a step twice as coarse halves the symbols, so the
+    // density of the same components is twice as steep.
+    const slice = (t: tfNs.Tensor) => tf.tidy(() => tf.slice(t, 0, c).arraySync());
+    expect(slice(coarse.params["em.matrix1"])).toEqual(slice(fine.params["em.matrix1"]));
+    const slopes = (t: tfNs.Tensor) => tf.tidy(() => tf.softplus(tf.slice(t, 0, c)).dataSync());
+    const ratio = Array.from(slopes(coarse.params["em.matrix0"]), (v, i) => v / slopes(fine.params["em.matrix0"])[i]);
+    ratio.forEach((r) => expect(r).toBeCloseTo(2, 4));
+    for (const u of units) tf.dispose(Object.values(u.params));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("refuses output distillation without a tail and the teacher's logits", async () => {
     await expect(fitUnits(options({ klWeight: 1 }))).rejects.toThrow(/tail/);
   });
