@@ -30,7 +30,17 @@ export function FitCurve({ points, task }: { points: FitPoint[]; task: "classifi
         </text>
         <polyline points={sorted.map((p) => `${x(p.bytesMean)},${y(p.agreement)}`).join(" ")} className="fill-none stroke-emerald-600" strokeWidth={1.5} />
         {sorted.map((p) => (
-          <circle key={p.rate} cx={x(p.bytesMean)} cy={y(p.agreement)} r={3} className="fill-emerald-600" data-testid="fit-point" />
+          <circle
+            key={p.rate}
+            cx={x(p.bytesMean)}
+            cy={y(p.agreement)}
+            r={3}
+            className="fill-emerald-600"
+            data-testid="fit-point"
+            data-rate={p.rate}
+            data-bytes={p.bytesMean}
+            data-agreement={p.agreement}
+          />
         ))}
       </svg>
       <table className="text-xs">
