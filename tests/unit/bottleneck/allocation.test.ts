@@ -88,14 +88,18 @@ describe("rankGroups", () => {
   });
 });
 
+/** 4,096 positions of axisData, its components, and a linear output per position: 3 * channel 0 + 1 * channel 1 + 0 * channel 2. */
+function linearCase() {
+  const positions = 4096;
+  const data = axisData(positions, createRng(9).next);
+  const pc = principalComponents(channelMoments([data], 3));
+  const run = async ([f]: Float32Array[]) => Float32Array.from({ length: positions }, (_, p) => 3 * f[3 * p] + f[3 * p + 1]);
+  return { data, pc, run };
+}
+
 describe("measureSensitivity", () => {
   it("recovers the squared weights of a linear output per unit of latent noise variance and position", async () => {
-    const rng = createRng(9).next;
-    const positions = 4096;
-    const data = axisData(positions, rng);
-    const pc = principalComponents(channelMoments([data], 3));
-    // Output per position = 3 * channel 0 + 1 * channel 1 + 0 * channel 2.
-    const run = async ([f]: Float32Array[]) => Float32Array.from({ length: positions }, (_, p) => 3 * f[3 * p] + f[3 * p + 1]);
+    const { data, pc, run } = linearCase();
     const [s] = await measureSensitivity({ features: [[data]], pcs: [pc], run, noise: 0.5, random: createRng(4).next });
     // Noise of 0.5 RMS along channel 0 moves each output by 3 * that: 9 * RMS^2 per unit latent variance and position
     // (within 10 %: the noise is random and the sample's components lean slightly off the axes).
@@ -106,11 +110,7 @@ describe("measureSensitivity", () => {
   });
 
   it("gives the components of a group their mean, from one disturbance per group, and refuses groups that miss one", async () => {
-    const rng = createRng(9).next;
-    const positions = 4096;
-    const data = axisData(positions, rng);
-    const pc = principalComponents(channelMoments([data], 3));
-    const run = async ([f]: Float32Array[]) => Float32Array.from({ length: positions }, (_, p) => 3 * f[3 * p] + f[3 * p + 1]);
+    const { data, pc, run } = linearCase();
     let runs = 0;
     const counted = async (f: Float32Array[]) => {
       runs++;
