@@ -11,6 +11,7 @@ import type { PlaygroundController } from "@/lib/view/playground-controller";
 import type { FitPoint, FittedResult } from "@/lib/worker/fit-protocol";
 import type { Progress } from "@/lib/worker/playground-protocol";
 import { ErrorMessage } from "./error-message";
+import { FitAllocation } from "./fit-allocation";
 import { FitCurve } from "./fit-curve";
 import { formatFixed } from "./format";
 import { LayerPicker } from "./layer-picker";
@@ -188,6 +189,7 @@ export function FitPanel({ controller, manifest, ready }: { controller: Playgrou
           Worker tensors: {job.result.tensors.before} before, {job.result.tensors.after} after ({job.result.tensors.unit} of them the unit&apos;s).
         </p>
       ) : null}
+      {job.kind === "done" ? <FitAllocation split={job.result.split} task={manifest.task} /> : null}
       <FitCurve points={points} task={manifest.task} />
       {points.length > 0 ? (
         <p className="text-xs text-zinc-600 dark:text-zinc-400">

@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { EntropyTables } from "@/lib/codec";
+import { abortIfAsked, yieldToEvents } from "@/lib/util/cooperative";
 import { createRng } from "@/lib/util/prng";
 import type { BuConfig, BuParams } from "./bu";
 import { buParamCount, encode, encoderMacs } from "./bu";
@@ -136,13 +137,6 @@ export const QUICK_BUDGET: FitBudget = {
 export function lambdaForStep(step: number, pc: PrincipalComponents, variance: number, values: number, factor = 1): number {
   return (factor * 2 * Math.LN2 * (step * pc.rms) ** 2) / 12 / variance / values;
 }
-
-function abortIfAsked(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException("The fit was stopped.", "AbortError");
-}
-
-/** Lets a worker's message handler (a Stop button's abort) run between steps. */
-const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const noTail = (): tf.Tensor2D => {
   throw new Error("feature-only distillation never runs the tail");

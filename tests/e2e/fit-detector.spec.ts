@@ -26,6 +26,11 @@ test("a unit fitted at the detector's deep cut finds the unsplit model's detecti
   // On the gallery it was fitted on, the finest level finds most of the unsplit model's detections again.
   expect(byRate[4].agreement).toBeGreaterThanOrEqual(0.6);
 
+  // The tail reads the deepest tensor most: at the finest level it keeps more latent channels than the shallowest.
+  const channels = async (tensor: number) =>
+    Number(await page.getByTestId("fit-allocation").locator(`td[data-tensor="${tensor}"][data-rate="4"]`).getAttribute("data-channels"));
+  expect(await channels(3)).toBeGreaterThan(await channels(0));
+
   // The fitted unit is the split shown now, and a photo runs through it.
   const unitId = /Unit ([0-9a-f]{16})/.exec((await page.getByTestId("fit-done").textContent()) ?? "")![1];
   const splitId = `fit-${unitId.slice(0, 8)}`;

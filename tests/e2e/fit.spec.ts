@@ -22,6 +22,8 @@ test("a unit fitted at an unprepared digits layer draws its curve, runs, downloa
   await expect(page.getByTestId("fit-point").first()).toBeVisible({ timeout: 180_000 });
   await expect(page.getByTestId("fit-done")).toBeVisible({ timeout: 180_000 });
   await expect(page.getByTestId("fit-point")).toHaveCount(5);
+  // One cut tensor: one row of latent channels, one cell per level.
+  await expect(page.getByTestId("fit-allocation").locator("td[data-channels]")).toHaveCount(5);
   const done = (await page.getByTestId("fit-done").textContent()) ?? "";
   const unitId = /Unit ([0-9a-f]{16})/.exec(done)![1];
 

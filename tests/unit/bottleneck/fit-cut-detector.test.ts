@@ -14,7 +14,8 @@ import { graphBackbone } from "@/lib/models/graph-backbone";
 import type { GraphNode } from "@/lib/models/graph-macs";
 import { loadGraphModelFromFile } from "@/lib/models/load-graph-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
-import { disposeFitted, fitAtCut, planFor, type CutFitProgress } from "@/lib/pipeline/fit-cut";
+import { disposeFitted, fitAtCut, type CutFitProgress } from "@/lib/pipeline/fit-cut";
+import { planFor } from "@/lib/pipeline/fit-plan";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
 const root = path.resolve(import.meta.dirname, "../../..");

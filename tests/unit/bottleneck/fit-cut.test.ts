@@ -8,7 +8,8 @@ import { loadMnist } from "@/lib/data/mnist";
 import { layersBackbone, type Backbone } from "@/lib/models/backbone";
 import { loadLayersModelFromFile } from "@/lib/models/load-layers-node";
 import { validateManifest, type ModelManifest } from "@/lib/models/manifest";
-import { disposeFitted, fitAtCut, planFor, type CutFitProgress, type FitPoint } from "@/lib/pipeline/fit-cut";
+import { disposeFitted, fitAtCut, type CutFitProgress, type FitPoint } from "@/lib/pipeline/fit-cut";
+import { planFor } from "@/lib/pipeline/fit-plan";
 import { decodeSymbols, readContainer } from "@/lib/codec";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
