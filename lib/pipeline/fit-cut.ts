@@ -261,6 +261,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         ...plan.allocation,
         seed: (o.seed ?? 7) + 13,
         onProgress: (t, step, steps) => report({ phase: "sensitivity", tensor: t, rateIndex: null, step, steps }),
+        signal: o.signal,
       })
     : null;
   abortIfAsked(o.signal);

@@ -9,7 +9,7 @@ import { channelMoments, principalComponents, type PrincipalComponents } from "@
 import type { Backbone } from "@/lib/models/backbone";
 import type { Cut } from "@/lib/models/cuts";
 import type { ModelManifest } from "@/lib/models/manifest";
-import { yieldToEvents } from "@/lib/util/cooperative";
+import { abortIfAsked, yieldToEvents } from "@/lib/util/cooperative";
 import { createRng } from "@/lib/util/prng";
 
 export interface FitPlan {
@@ -103,6 +103,8 @@ export async function measureGains(o: {
   noise: number;
   seed: number;
   onProgress?: (tensor: number, step: number, steps: number) => void;
+  /** Checked before every run of the tail, after letting the worker's messages (a Cancel) in. */
+  signal?: AbortSignal;
 }): Promise<{ pcs: PrincipalComponents[]; gains: number[][] }> {
   const { backbone, cut } = o;
   const perMap = o.feats.map((f) => f.length / o.count);
@@ -123,6 +125,8 @@ export async function measureGains(o: {
     noise: o.noise,
     random: createRng(o.seed).next,
     run: async (values) => {
+      await yieldToEvents();
+      abortIfAsked(o.signal);
       const xs = values.map((v, i) => tf.tensor4d(v, shapes[i]));
       try {
         const out = probe(xs, cut.tensors);
@@ -137,7 +141,6 @@ export async function measureGains(o: {
     },
     onProgress: (t) => o.onProgress?.(t, done++, runs),
   });
-  await yieldToEvents();
   const reference = Math.max(...sensitivity.flat());
   return { pcs, gains: sensitivity.map((s) => gainsFromSensitivity(s, reference)) };
 }

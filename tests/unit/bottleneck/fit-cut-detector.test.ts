@@ -68,24 +68,45 @@ describe("stepForDistortion", () => {
   });
 });
 
+/** The deep cut, and two gallery photos as model inputs. */
+function deepCutCase() {
+  const deep = cuts.find((c) => c.id === cutId(manifest.splits[1].tensors))!;
+  const photos = ["astronaut.jpg", "chelsea.jpg"].map((f) => photoPixels(decodeJpeg(readFileSync(path.join(root, "public/samples/photos", f))), size));
+  const inputs = new Float32Array(photos.length * size * size * 3);
+  photos.forEach((p, i) => inputs.set(Float32Array.from(p), i * size * size * 3));
+  const base = { backbone, manifest, cut: deep, splitIndex: manifest.splits.length, cutIndex: cuts.indexOf(deep), inputs, count: photos.length };
+  return { deep, base };
+}
+
 describe("fitting at the detector's deep cut", () => {
+  it("stops during the sensitivity measurement when cancelled, leaving no tensor behind", async () => {
+    const { base } = deepCutCase();
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    let groups = 0;
+    const run = fitAtCut({
+      ...base,
+      splitId: "fit-cancelled",
+      unitId: "8899aabbccddeeff",
+      signal: abort.signal,
+      onProgress: (p) => {
+        // Cancel from the third group on: the measurement must stop before its last group.
+        if (p.phase === "sensitivity" && ++groups === 3) abort.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/stopped|abort/i);
+    expect(groups).toBeLessThan(5);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+
   it("measures the sensitivity, fits every level without fine-tuning, measures each on real bitstreams, and releases its tensors", async () => {
-    const deep = cuts.find((c) => c.id === cutId(manifest.splits[1].tensors))!;
-    const photos = ["astronaut.jpg", "chelsea.jpg"].map((f) => photoPixels(decodeJpeg(readFileSync(path.join(root, "public/samples/photos", f))), size));
-    const inputs = new Float32Array(photos.length * size * size * 3);
-    photos.forEach((p, i) => inputs.set(Float32Array.from(p), i * size * size * 3));
+    const { deep, base } = deepCutCase();
     const before = tf.memory().numTensors;
     const phases = new Set<string>();
     const fitted = await fitAtCut({
-      backbone,
-      manifest,
-      cut: deep,
-      splitIndex: manifest.splits.length,
-      cutIndex: cuts.indexOf(deep),
+      ...base,
       splitId: "fit-deep",
       unitId: "0011223344556677",
-      inputs,
-      count: photos.length,
       budget: { ...QUICK_BUDGET, ...planFor(manifest, deep).budget, entropySteps: 10, entropyWarmSteps: 3 },
       onProgress: (p: CutFitProgress) => phases.add(p.phase),
     });
