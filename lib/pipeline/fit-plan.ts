@@ -142,6 +142,7 @@ export async function measureGains(o: {
     onProgress: (t) => o.onProgress?.(t, done++, runs),
   });
   const reference = Math.max(...sensitivity.flat());
+  if (!(reference > 0)) throw new Error("The model's output did not move when this layer was disturbed on these images: there is nothing to allocate bits by.");
   return { pcs, gains: sensitivity.map((s) => gainsFromSensitivity(s, reference)) };
 }
 
