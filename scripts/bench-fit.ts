@@ -174,7 +174,10 @@ if (opts.only !== "digits") {
   const heldOut = photosOf(set, evalSplit);
   const defaultPlan = planFor(manifest, cut);
   const change = opts.plan ? (JSON.parse(opts.plan) as Partial<FitPlan>) : {};
-  const plan: FitPlan = { ...defaultPlan, ...change, budget: { ...defaultPlan.budget, ...change.budget } };
+  const allocation = defaultPlan.allocation || change.allocation ? { ...defaultPlan.allocation!, ...change.allocation } : undefined;
+  const plan: FitPlan = { ...defaultPlan, ...change, allocation, budget: { ...defaultPlan.budget, ...change.budget } };
+  if (split && plan.levels.length !== split.rates.length)
+    throw new Error(`the plan has ${plan.levels.length} levels and the prepared split ${split.rates.length}: they cannot be compared level by level`);
   const per = size * size * 3;
   const fitInputs = new Float32Array(train.length * per);
   for (const [i, p] of train.entries()) fitInputs.set(Float32Array.from(await pixelsOf(p)), i * per);

@@ -82,7 +82,8 @@ export function likelihood(params: Record<string, tf.Tensor>, z: tf.Tensor3D): t
 export function rescaleEntropyParams(params: Record<string, tf.Tensor>, factor: number): Record<string, tf.Tensor> {
   const first = tf.tidy(() => {
     const w = tf.div(tf.softplus(params["em.matrix0"]), factor);
-    return tf.log(tf.sub(tf.exp(w), 1)); // inverse softplus
+    // Inverse softplus, log(exp(w) - 1), written as w + log(1 - exp(-w)) so that exp never overflows.
+    return tf.add(w, tf.log(tf.neg(tf.expm1(tf.neg(w)))));
   });
   return { ...params, "em.matrix0": first };
 }

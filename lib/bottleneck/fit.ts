@@ -168,6 +168,7 @@ export async function fitUnits(o: FitOptions): Promise<FittedUnit[]> {
   const components = new Map<number, PrincipalComponents>();
   const strides = new Set(o.levels.map((l) => l.stride ?? o.stride));
   if (o.gains && (strides.size !== 1 || !strides.has(o.stride))) throw new Error("gains are per component at the fit's stride, which every level must use");
+  if (o.gains && !o.components) throw new Error("gains come with the components they were measured for");
   if (o.components) components.set(o.stride, o.components);
   for (const stride of strides) {
     if (components.has(stride)) continue;

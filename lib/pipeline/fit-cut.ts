@@ -30,6 +30,8 @@ import { disposeRate, type LoadedRate } from "./units";
 
 export interface CutFitProgress {
   phase: "features" | "sensitivity" | FitProgress["phase"] | "measure";
+  /** Whether this fit measures the tail's sensitivity (a phase of its own before the units). */
+  measuresSensitivity: boolean;
   /** Which cut tensor is being fitted (0-based) of how many. */
   tensor: number;
   tensors: number;
@@ -127,7 +129,8 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
   const pix = height * width * channels;
   if (o.count < 1 || o.inputs.length !== o.count * pix)
     throw new Error(`${o.inputs.length} input values for ${o.count} images of ${height}x${width}x${channels}`);
-  const report = (p: Omit<CutFitProgress, "tensors" | "levels">) => o.onProgress?.({ ...p, tensors, levels });
+  const report = (p: Omit<CutFitProgress, "tensors" | "levels" | "measuresSensitivity">) =>
+    o.onProgress?.({ ...p, tensors, levels, measuresSensitivity: plan.allocation !== undefined });
 
   // Features: the cut tensors and the unsplit outputs of every image, computed once.
   const chunk = o.chunk ?? (manifest.task === "detection" ? 1 : 64);
@@ -292,7 +295,7 @@ export async function fitAtCut(o: CutFitOptions): Promise<FittedSplit> {
         count: o.count,
         klWeight: 0,
         levels: levelsHere,
-        maxLatentChannels: Math.min(plan.maxLatentChannels, shape[2] * (levelsHere[0].stride ?? 1) ** 2),
+        maxLatentChannels: Math.min(plan.maxLatentChannels, shape[2] * Math.max(...levelsHere.map((l) => l.stride ?? 1)) ** 2),
         maxParams: Math.floor((plan.paramShare * manifest.backbone.params * squares[t]) / squareSum),
         componentFraction: plan.componentFraction,
         lambdaFactor: plan.lambdaFactor,

@@ -13,7 +13,6 @@ import { abortIfAsked, yieldToEvents } from "@/lib/util/cooperative";
 import { createRng } from "@/lib/util/prng";
 
 export interface FitPlan {
-  /** From fewest bytes (r0) to best quality. */
   /**
    * From fewest bytes (r0) to best quality: a quantizer step, or (with allocation) a target for the level's relative
    * gained distortion, which becomes a step once the gains are measured (allocation.ts stepForDistortion).
@@ -117,7 +116,13 @@ export async function measureGains(o: {
   const images = Math.min(o.count, o.images);
   const picks = Array.from({ length: images }, (_, i) => Math.floor((i * o.count) / images));
   const shapes = cut.tensors.map((t) => [1, ...t.shape] as [number, number, number, number]);
-  const probe = backbone.probe ?? ((values, tensors) => backbone.tail(values, tensors)[0]);
+  const probe =
+    backbone.probe ??
+    ((values, tensors) => {
+      const [first, ...rest] = backbone.tail(values, tensors);
+      tf.dispose(rest);
+      return first;
+    });
   const sensitivity = await measureSensitivity({
     features: picks.map((k) => o.feats.map((f, i) => f.subarray(k * perMap[i], (k + 1) * perMap[i]))),
     pcs,

@@ -73,7 +73,8 @@ function fractionOf(p: CutFitProgress): number {
   if (p.phase === "features") return (0.05 * p.step) / Math.max(1, p.steps);
   if (p.phase === "sensitivity") return 0.05 + (0.1 * p.step) / Math.max(1, p.steps);
   const done = p.rateIndex === null ? 0 : p.levels - 1 - p.rateIndex;
-  return Math.min(1, 0.15 + (0.85 * (p.tensor * p.levels + done)) / (p.tensors * p.levels));
+  const from = p.measuresSensitivity ? 0.15 : 0.05;
+  return Math.min(1, from + ((1 - from) * (p.tensor * p.levels + done)) / (p.tensors * p.levels));
 }
 
 function unitTensorCount(rates: LoadedRate[]): number {

@@ -4,6 +4,7 @@ import type * as tfNs from "@tensorflow/tfjs";
 import { decode, encode } from "@/lib/bottleneck/bu";
 import { fitUnits, QUICK_BUDGET, type FitOptions, type FitProgress } from "@/lib/bottleneck/fit";
 import { estimateBits, quantize } from "@/lib/codec";
+import { channelMoments, principalComponents } from "@/lib/bottleneck/pca-init";
 import { createRng } from "@/lib/util/prng";
 import { initNodeTf, type TF } from "@/lib/tf/node";
 
@@ -97,7 +98,9 @@ describe("fitUnits", () => {
     const data = Float32Array.from({ length: count * 48 }, (_, i) => [4, 2, 1][i % 3] * gauss());
     const common = { shape, nonNegative: false, stride: 1, tensors: data, levels: [{ step: 1 }], budget: { ...options().budget, finestFineTuneSteps: 0 } };
     const [plain] = await fitUnits(options(common));
-    const [gained] = await fitUnits(options({ ...common, gains: [0.01, 1, 1] }));
+    const components = principalComponents(channelMoments([data], 3));
+    const [gained] = await fitUnits(options({ ...common, gains: [0.01, 1, 1], components }));
+    await expect(fitUnits(options({ ...common, gains: [0.01, 1, 1] }))).rejects.toThrow(/components they were measured for/);
     expect(plain.cfg.latentChannels).toBe(3);
     expect(gained.cfg.latentChannels).toBe(2);
     // Per channel squared error of the unquantized reconstruction: channel 0 is gone (its whole variance, 16), 1 and 2 kept.
