@@ -64,10 +64,12 @@ export function applyLatentGains(params: BuParams, gains: number[]): BuParams {
  * image to the output compared (e.g. the detector's class heatmap).
  *
  * With `groups` (per tensor, lists of component indices covering them all) the components of a group are disturbed
- * together, each by its own independent noise of 1/sqrt(group size) the strength, and each gets the group's mean:
- * the changes that independent zero-mean disturbances cause add up in squared error (to first order), so one run per
- * group measures the mean of its members' sensitivities, with the tensor disturbed no more than by one component.
- * Ten groups instead of a hundred components is what makes a fit in the browser affordable.
+ * together, each by its own independent noise, and each gets the group's mean: the changes that independent zero-mean
+ * disturbances cause add up in squared error (to first order), so one run per group measures the sum of its members'
+ * sensitivities. Ten groups instead of a hundred components is what makes a fit in the browser affordable. A large
+ * group disturbs the tensor more than one component does, and a saturating output (a sigmoid) then reacts less than
+ * the sum: weakly read components come out weaker still. Disturbing each member at 1/sqrt(group size) avoids that,
+ * but lost on the validation photos (docs/fitting.md), so the stronger disturbance stays.
  */
 export async function measureSensitivity(o: {
   /** [image][tensor] cut tensors, channels-last. */
@@ -99,12 +101,9 @@ export async function measureSensitivity(o: {
       for (const [i, feats] of o.features.entries()) {
         const disturbed = Float32Array.from(feats[t]);
         positions = disturbed.length / C;
-        // Each member's noise is 1/sqrt(group size) as strong, so that a group disturbs the tensor as much as one
-        // component does: the output (a sigmoid, say) stays in the range where its changes add up.
-        const amplitude = (o.noise * pc.rms) / Math.sqrt(group.length);
         for (let p = 0; p < disturbed.length; p += C) {
           for (const j of group) {
-            const e = amplitude * gauss();
+            const e = o.noise * pc.rms * gauss();
             const v = pc.vectors[j];
             for (let c = 0; c < C; c++) disturbed[p + c] += e * v[c];
           }
@@ -112,8 +111,7 @@ export async function measureSensitivity(o: {
         const out = await o.run(feats.map((f, k) => (k === t ? disturbed : f)));
         for (let k = 0; k < out.length; k++) sum += (out[k] - base[i][k]) ** 2;
       }
-      // Per member: the group's squared change per unit of its (1/group size) noise variance, over the group's size.
-      const mean = sum / o.features.length / (o.noise * o.noise) / positions;
+      const mean = sum / o.features.length / (o.noise * o.noise) / positions / group.length;
       for (const j of group) perComponent[j] = mean;
     });
     return perComponent;
