@@ -9,6 +9,7 @@ import { graphBackbone, type GraphStructure } from "@/lib/models/graph-backbone"
 import type { GraphNode } from "@/lib/models/graph-macs";
 import type { ModelManifest } from "@/lib/models/manifest";
 import type { ModelJsonOnDisk } from "@/lib/models/read-model-json-node";
+import { concatBytes } from "@/lib/util/bytes";
 import { describeFile, fetchBytes, fetchJson, LoadError, throwIfCancelled } from "./fetch-checked";
 
 export type Phase = "weights" | "build";
@@ -64,12 +65,7 @@ export async function fetchBackbone(
     ),
   );
   throwIfCancelled(signal);
-  const weightData = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    weightData.set(p, at);
-    at += p.length;
-  }
+  const weightData = concatBytes(parts);
   onProgress("build", null);
   const { modelTopology, format, generatedBy, convertedBy, signature, userDefinedMetadata } = json;
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
