@@ -15,7 +15,19 @@ export const test = base.extend<{ problems: string[] }>({
       if (m.type() === "error") problems.push(`console error: ${m.text()} (${m.location().url})`);
     });
     page.on("worker", (w) => w.on("console", (m) => m.type() === "error" && problems.push(`worker console error: ${m.text()}`)));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    // While the page changes documents (from a main-frame navigation's request to the new document's load event) the
+    // browser cancels what the old document still had in flight, and what it asks for on its way out
+    // (net::ERR_ABORTED): nothing failed. Any other failure, an abort while a document stays included, counts.
+    let changingDocument = false;
+    page.on("request", (r) => {
+      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) changingDocument = true;
+    });
+    page.on("load", () => {
+      changingDocument = false;
+    });
+    page.on("requestfailed", (r) => {
+      if (!(changingDocument && r.failure()?.errorText === "net::ERR_ABORTED")) problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+    });
     page.on("response", (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
